@@ -1,0 +1,55 @@
+# Sahayak LMS. `make run` serves the demo; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint translations extract-messages serve clean
+
+run: $(VENV)/.runtime translations
+	scripts/system-deps run
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo
+	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	exec $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: $(VENV)/.dev translations
+	scripts/system-deps test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Sahayak LMS needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)." >&2; exit 1; }
+	scripts/system-deps run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# Compiled catalogues (.mo) are build output, made from the .po files in the repository.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel -q compile -d lms/translations
+
+# Refresh the .po files after changing UI strings; then translate the new entries.
+extract-messages: $(VENV)/.runtime
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project "Sahayak LMS" -o lms/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

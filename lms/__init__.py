@@ -1,0 +1,80 @@
+"""Sahayak LMS: a learning-management microsite for the digital sahayak cascade."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path(test_config),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    configure_proxy(app)
+    configure_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def instance_path(test_config: dict | None) -> str:
+    """instance/ beside the package, unless a test or LMS_INSTANCE_PATH says otherwise."""
+    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LMS_INSTANCE_PATH")
+    return str(Path(chosen or PROJECT_ROOT / "instance").resolve())
+
+
+def configure_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as configured."""
+    x_for, x_proto = app.config["PROXY_FIX_X_FOR"], app.config["PROXY_FIX_X_PROTO"]
+    if x_for or x_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(x_for), x_proto=int(x_proto))
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind every extension to this app."""
+    from lms import database, i18n, security, templating
+    from lms.auth.loader import init_login
+    from lms.extensions import csrf, db, limiter, migrate
+
+    database.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature's views."""
+    from lms import errors, health
+    from lms.auth.views import bp as auth_bp
+    from lms.main.views import bp as main_bp
+    from lms.people.views import bp as people_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the `flask` command groups."""
+    from lms.demo.cli import demo_command
+    from lms.people.cli import regions_cli, users_cli
+
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

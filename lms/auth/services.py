@@ -1,0 +1,79 @@
+"""Sign-in rules: passwords, authentication, one-time passwords, resets."""
+
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.auth.scope import find_user_in_scope, may_manage_role
+from lms.extensions import db
+from lms.people.models import User
+from lms.people.phones import PhoneError, normalise_phone
+
+# No 0/O, 1/I/L: one-time passwords are read aloud and copied from paper.
+OTP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+OTP_LENGTH = 8
+
+
+class AuthError(Exception):
+    """A sign-in or password rule was broken; str() is a translatable message."""
+
+
+class NotAllowed(Exception):
+    """The actor may not act on that user (views answer 404 to hide them)."""
+
+
+def hash_password(password: str) -> str:
+    """Hash with the configured strong method (scrypt by default)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def authenticate(raw_phone: str, password: str) -> User:
+    """Return the active user with these credentials or raise AuthError."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except PhoneError as error:
+        raise AuthError(str(error)) from None
+    user = db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        raise AuthError(_l("Wrong mobile number or password."))
+    return user
+
+
+def check_new_password(user: User, password: str) -> None:
+    """Raise AuthError if the password is too weak for this user."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AuthError(_l("Use at least %(count)d characters.", count=minimum))
+    if user.phone in password:
+        raise AuthError(_l("Do not use your mobile number in your password."))
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the user's password after checking the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise AuthError(_l("The current password is wrong."))
+    if new == current:
+        raise AuthError(_l("Choose a password different from the current one."))
+    check_new_password(user, new)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    db.session.commit()
+
+
+def one_time_password() -> str:
+    """A random password to hand over on paper, e.g. K7P4M9QX."""
+    return "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+
+
+def reset_password(actor: User, user_id: int) -> tuple[User, str]:
+    """Give a user in the actor's scope a one-time password; return it once."""
+    user = find_user_in_scope(actor, user_id)
+    if user is None or user.id == actor.id or not may_manage_role(actor, user.role):
+        raise NotAllowed
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    db.session.commit()
+    return user, password

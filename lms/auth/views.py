@@ -1,0 +1,79 @@
+"""Sign in, sign out, change password."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import services
+from lms.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
+from lms.extensions import limiter
+from lms.people.phones import PhoneError, normalise_phone
+
+bp = Blueprint("auth", __name__)
+
+
+def phone_key() -> str:
+    """Rate-limit key: the normalised number being tried, whatever the address."""
+    raw = request.form.get("phone", "")
+    try:
+        return "login-phone:" + normalise_phone(raw)
+    except PhoneError:
+        return "login-phone:invalid"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_PHONE"], key_func=phone_key, methods=["POST"])
+def login():
+    """Show the sign-in form; sign in on a valid POST."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.phone.data, form.password.data)
+        except services.AuthError as error:
+            form.password.errors.append(str(error))
+        else:
+            session.permanent = True  # stay signed in on a shared phone only as long as configured
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow `next` to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (POST only, so a link or image cannot sign anyone out)."""
+    if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            session["lang"] = current_user.lang  # the sign-in page stays in the user's language
+        logout_user()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let a user choose a new password (required after a one-time password)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.AuthError as error:
+            form.new.errors.append(str(error))
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

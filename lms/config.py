@@ -1,0 +1,72 @@
+"""Configuration: defaults, instance/config.py, LMS_ environment variables, secret key."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+class Defaults:
+    """Settings every deployment starts from; see docs/configuration.md."""
+
+    SQLALCHEMY_DATABASE_URI = None  # filled in with instance/lms.sqlite3
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    COURSES_DIR = None  # filled in with <project>/courses
+    LANGUAGES = ("en", "bn", "hi")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Kolkata"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_PHONE = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method)
+    PASSWORD_MIN_LENGTH = 8
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    USERS_PER_PAGE = 50
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Apply defaults, then instance/config.py and LMS_* variables, or the test mapping."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("LMS")
+    else:
+        app.config.from_mapping(test_config)
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    if not app.config["COURSES_DIR"]:
+        app.config["COURSES_DIR"] = str(Path(app.root_path).parent / "courses")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the secret key from instance/, creating it once (atomic when workers race)."""
+    path = instance / SECRET_KEY_FILE
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = instance / f".{SECRET_KEY_FILE}.{os.getpid()}"
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # fails if another process won the race; its key is kept
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

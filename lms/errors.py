@@ -1,0 +1,30 @@
+"""Error pages in the user's language."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from lms.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for the errors people can meet."""
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(500, render_server_error)
+
+
+def render_error(error):
+    """A page for a client error, with the status code kept."""
+    return render_template("errors/error.html", code=error.code), error.code
+
+
+def render_csrf_error(error):
+    """An expired or missing form token: ask to reload the form."""
+    return render_template("errors/error.html", code=400, csrf=True), 400
+
+
+def render_server_error(error):
+    """Roll back whatever half-done work failed, then apologise."""
+    db.session.rollback()
+    return render_template("errors/error.html", code=500), 500

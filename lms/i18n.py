@@ -1,0 +1,39 @@
+"""Language choice: the user's preference, else the session's, else the browser's."""
+
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from lms.extensions import babel
+
+# Each language named in its own script, so anyone can find theirs.
+LANGUAGE_NAMES = {"en": "English", "bn": "বাংলা", "hi": "हिन्दी"}
+
+
+def select_locale() -> str:
+    """Pick the language for this request."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line: the configured default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.lang in languages:
+        return current_user.lang
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The language code of the page being rendered."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and expose the language to templates."""
+    translations = str(Path(__file__).parent / "translations")
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
+
+    @app.context_processor
+    def language_context():
+        return {"current_language": current_language(), "language_names": LANGUAGE_NAMES}

@@ -1,0 +1,31 @@
+"""Home pages per role, and the language switch."""
+
+from flask import Blueprint, redirect, render_template, session
+from flask_login import current_user, login_required
+
+from lms.auth.views import safe_next
+from lms.main.forms import LanguageForm
+from lms.main.services import home_figures
+from lms.people import services as people_services
+from lms.people.models import Role
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """What this user does next, by role."""
+    figures = None if current_user.role == Role.SAHAYAK else home_figures(current_user)
+    return render_template(f"main/home_{current_user.role}.html", figures=figures)
+
+
+@bp.post("/language")
+def set_language():
+    """Switch language for this browser, and for the account when signed in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            people_services.set_language(current_user, form.lang.data)
+    return redirect(safe_next(form.next.data))

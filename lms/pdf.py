@@ -1,0 +1,55 @@
+"""The one seam around WeasyPrint: HTML in, PDF bytes out, with the bundled fonts."""
+
+import atexit
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, render_template
+
+FONTS_DIR = Path(__file__).parent / "static" / "fonts"
+
+
+# WeasyPrint is imported inside functions: it is slow to import and only PDF pages need it.
+@cache
+def _font_config():
+    """One FontConfiguration per process: building it is the slow part of a render."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Free it before interpreter shutdown tears down the libraries its destructor needs.
+    atexit.register(_font_config.cache_clear)
+    atexit.register(_fonts_stylesheet.cache_clear)
+    return FontConfiguration()
+
+
+def fonts_css() -> str:
+    """@font-face rules for the Noto fonts shipped in lms/static/fonts/."""
+    rules = []
+    for family, stem in (
+        ("LMS Noto Sans", "NotoSans"),
+        ("LMS Noto Sans Bengali", "NotoSansBengali"),
+        ("LMS Noto Sans Devanagari", "NotoSansDevanagari"),
+    ):
+        for weight, style in (("normal", "Regular"), ("bold", "Bold")):
+            url = (FONTS_DIR / f"{stem}-{style}.ttf").as_uri()
+            rules.append(
+                f"@font-face {{ font-family: '{family}'; font-weight: {weight}; src: url('{url}'); }}"
+            )
+    return "\n".join(rules)
+
+
+@cache
+def _fonts_stylesheet():
+    """The @font-face rules, parsed once per process."""
+    from weasyprint import CSS
+
+    return CSS(string=fonts_css(), font_config=_font_config())
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """Render a Jinja template to HTML and then to PDF bytes, with the bundled fonts."""
+    from weasyprint import HTML
+
+    html = render_template(template, **context)
+    base_url = str(Path(current_app.root_path) / "static")
+    document = HTML(string=html, base_url=base_url)
+    return document.write_pdf(stylesheets=[_fonts_stylesheet()], font_config=_font_config())

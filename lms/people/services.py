@@ -1,0 +1,182 @@
+"""Creating people: one at a time or by CSV import, always inside the actor's scope."""
+
+from contextlib import suppress
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from lms.auth.scope import may_manage_role, region_in_scope
+from lms.auth.services import hash_password, one_time_password
+from lms.extensions import db
+from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
+from lms.people.labels import role_name
+from lms.people.models import Region, Role, User
+from lms.people.phones import PhoneError, normalise_phone
+
+USER_COLUMNS = ("name", "phone", "region")
+OPTIONAL_USER_COLUMNS = ("role", "lang")
+MAX_NAME_LENGTH = 200
+
+
+class PersonError(ValueError):
+    """A person's details break a rule; str() is a translatable message."""
+
+
+@dataclass
+class NewPerson:
+    """Checked details of someone about to be created."""
+
+    name: str
+    phone: str
+    role: str
+    lang: str
+    region: Region | None
+
+
+@dataclass
+class Issued:
+    """A created user and the one-time password handed to them."""
+
+    user: User
+    password: str
+
+
+def check_person(name: str, raw_phone: str, role: str, lang: str, region_code: str | None) -> NewPerson:
+    """Validate one person's details (not yet scope); raise PersonError."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise PersonError(_l("A name is required (at most 200 characters)."))
+    try:
+        phone = normalise_phone(raw_phone)
+    except PhoneError as error:
+        raise PersonError(str(error)) from None
+    if role not in set(Role):
+        raise PersonError(_l("Unknown role %(role)r.", role=role))
+    if lang not in current_app.config["LANGUAGES"]:
+        raise PersonError(_l("Unknown language %(lang)r: use en, bn or hi.", lang=lang))
+    region = _region_for(region_code, role)
+    return NewPerson(name, phone, role, lang, region)
+
+
+def _region_for(code: str | None, role: str) -> Region | None:
+    """Look up the home region; only admins may have none."""
+    if not code:
+        if role == Role.ADMIN:
+            return None
+        raise PersonError(_l("A region code is required."))
+    region = db.session.execute(db.select(Region).filter_by(code=code)).scalar_one_or_none()
+    if region is None:
+        raise PersonError(_l("Unknown region %(code)s.", code=code))
+    return region
+
+
+def check_allowed(actor: User | None, person: NewPerson) -> None:
+    """The actor (None = the command line) may create this person."""
+    if actor is None:
+        return
+    if not may_manage_role(actor, person.role):
+        raise PersonError(_l("You may not create users with the role %(role)s.", role=role_name(person.role)))
+    if person.region is None or not region_in_scope(actor, person.region):
+        raise PersonError(
+            _l("Region %(code)s is outside your area.", code=getattr(person.region, "code", "-"))
+        )
+
+
+def phone_taken(phone: str) -> bool:
+    """Whether a user already signs in with this number."""
+    return db.session.execute(db.select(User.id).filter_by(phone=phone)).first() is not None
+
+
+def create_user(person: NewPerson, password: str, creator: User | None = None) -> User:
+    """Create one user with a chosen password (command line, demo data)."""
+    if phone_taken(person.phone):
+        raise PersonError(_l("The number %(phone)s is already registered.", phone=person.phone))
+    user = _new_user(person, hash_password(password), creator)
+    db.session.commit()
+    return user
+
+
+def _new_user(person: NewPerson, password_hash: str, creator: User | None) -> User:
+    """Add a User built from checked details to the session."""
+    user = User(
+        name=person.name,
+        phone=person.phone,
+        role=person.role,
+        lang=person.lang,
+        region=person.region,
+        password_hash=password_hash,
+        created_by_id=creator.id if creator else None,
+    )
+    db.session.add(user)
+    return user
+
+
+def import_users(data: bytes, filename: str, actor: User | None = None) -> list[Issued]:
+    """Add every user in a CSV with one-time passwords, or none if any row is bad.
+
+    The caller commits, once the passwords are safely written out.
+    """
+    rows = read_csv(data, filename, USER_COLUMNS, OPTIONAL_USER_COLUMNS)
+    registered = registered_phones(row.values["phone"] for row in rows)
+    people, problems, first_line = [], [], {}
+    for row in rows:
+        try:
+            person = _check_row(row, actor)
+            _check_unique(person, row.line, first_line, registered)
+            people.append(person)
+        except PersonError as error:
+            problems.append(problem(filename, row.line, error))
+    if problems:
+        raise ImportFailed(problems)
+    issued = [_issue(person, actor) for person in people]
+    db.session.flush()
+    return issued
+
+
+def _check_row(row: CsvRow, actor: User | None) -> NewPerson:
+    """Check one import row, including the actor's scope."""
+    values = row.values
+    role = values.get("role") or Role.SAHAYAK.value
+    lang = values.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    person = check_person(values["name"], values["phone"], role, lang, values["region"])
+    check_allowed(actor, person)
+    return person
+
+
+def registered_phones(raw_phones) -> set[str]:
+    """Which of these numbers are already registered, in a few queries."""
+    phones = set()
+    for raw in raw_phones:
+        with suppress(PhoneError):  # reported per row
+            phones.add(normalise_phone(raw))
+    found, ordered = set(), sorted(phones)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(db.session.execute(db.select(User.phone).where(User.phone.in_(chunk))).scalars())
+    return found
+
+
+def _check_unique(person: NewPerson, line: int, first_line: dict[str, int], registered: set[str]) -> None:
+    """A number may appear once in the file and must not be registered yet."""
+    if person.phone in first_line:
+        raise PersonError(_l("the number is already on line %(line)d", line=first_line[person.phone]))
+    first_line[person.phone] = line
+    if person.phone in registered:
+        raise PersonError(_l("The number %(phone)s is already registered.", phone=person.phone))
+
+
+def _issue(person: NewPerson, actor: User | None) -> Issued:
+    """Add the user with a fresh one-time password they must change."""
+    password = one_time_password()
+    user = _new_user(person, hash_password(password), actor)
+    user.must_change_password = True
+    return Issued(user, password)
+
+
+def set_language(user: User, lang: str) -> None:
+    """Store a user's preferred language."""
+    if lang not in current_app.config["LANGUAGES"]:
+        raise PersonError(_l("Unknown language %(lang)r: use en, bn or hi.", lang=lang))
+    user.lang = lang
+    db.session.commit()

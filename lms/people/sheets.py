@@ -1,0 +1,99 @@
+"""One-time password sheets: a printable PDF and a CSV, kept under instance/sheets/."""
+
+import csv
+import io
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from lms.extensions import db
+from lms.pdf import render_pdf
+from lms.people.models import PasswordSheet, User
+from lms.people.phones import format_phone
+from lms.people.services import Issued, import_users
+
+
+def sheets_dir() -> Path:
+    """Where sheets are written (created on first use)."""
+    path = Path(current_app.instance_path) / "sheets"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def sheet_csv(issued: list[Issued]) -> bytes:
+    """CSV with name, phone, region and one-time password per person."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "phone", "region", "role", "one_time_password"])
+    for item in issued:
+        user = item.user
+        region = user.region.code if user.region else ""
+        writer.writerow([user.name, format_phone(user.phone), region, user.role, item.password])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read Bengali
+
+
+def sheet_pdf(issued: list[Issued]) -> bytes:
+    """A printable A4 sheet, one cut-out slip per person."""
+    return render_pdf("people/password_sheet.html", issued=issued, format_phone=format_phone)
+
+
+def import_with_sheet(
+    data: bytes, filename: str, actor: User | None, directory: Path | None = None
+) -> tuple[list[Issued], str]:
+    """Import users and write their sheet; commit only when both succeeded.
+
+    Returns the created users and the sheet token (files `<token>.pdf`/`.csv`).
+    """
+    directory = directory or sheets_dir()
+    token = secrets.token_urlsafe(24)
+    paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
+    try:
+        issued = import_users(data, filename, actor)
+        _write_private(paths[0], sheet_csv(issued))
+        _write_private(paths[1], sheet_pdf(issued))
+        if actor is not None:
+            db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
+    return issued, token
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a file readable by the owner only, atomically."""
+    tmp = path.with_suffix(path.suffix + ".part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def sheet_file(actor: User, token: str, suffix: str) -> Path | None:
+    """The sheet file if this actor created it and it still exists."""
+    sheet = db.session.execute(
+        db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
+    ).scalar_one_or_none()
+    path = sheets_dir() / f"{token}.{suffix}"
+    return path if sheet is not None and path.is_file() else None
+
+
+def delete_sheet(actor: User, token: str) -> bool:
+    """Remove a sheet's files and record once it has been handed out."""
+    sheet = db.session.execute(
+        db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
+    ).scalar_one_or_none()
+    if sheet is None:
+        return False
+    for suffix in ("pdf", "csv"):
+        (sheets_dir() / f"{token}.{suffix}").unlink(missing_ok=True)
+    db.session.delete(sheet)
+    db.session.commit()
+    return True
