@@ -60,10 +60,13 @@ def users_import(csv_file: Path, out_dir: Path | None) -> None:
     """Register everyone in CSV_FILE (name,phone,region[,role,lang]) with one-time passwords."""
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        issued, token = sheets.import_with_sheet(csv_file.read_bytes(), str(csv_file), None, out_dir)
-    except ImportFailed as failure:
-        _fail(failure)
+    data = csv_file.read_bytes()
+    rows = max(data.count(b"\n") - 1, 1)
+    with click.progressbar(length=rows, label="Creating users", file=sys.stderr) as bar:
+        try:
+            issued, token = sheets.import_with_sheet(data, str(csv_file), None, out_dir, bar.update)
+        except ImportFailed as failure:
+            _fail(failure)
     directory = out_dir or sheets.sheets_dir()
     click.echo(f"{len(issued)} users created.")
     click.echo(f"Printable sheet: {directory / (token + '.pdf')}")

@@ -1,5 +1,6 @@
 """Creating people: one at a time or by CSV import, always inside the actor's scope."""
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -112,7 +113,9 @@ def _new_user(person: NewPerson, password_hash: str, creator: User | None) -> Us
     return user
 
 
-def import_users(data: bytes, filename: str, actor: User | None = None) -> list[Issued]:
+def import_users(
+    data: bytes, filename: str, actor: User | None = None, progress: Callable[[int], None] | None = None
+) -> list[Issued]:
     """Add every user in a CSV with one-time passwords, or none if any row is bad.
 
     The caller commits, once the passwords are safely written out.
@@ -129,7 +132,11 @@ def import_users(data: bytes, filename: str, actor: User | None = None) -> list[
             problems.append(problem(filename, row.line, error))
     if problems:
         raise ImportFailed(problems)
-    issued = [_issue(person, actor) for person in people]
+    issued = []
+    for person in people:  # hashing each password is the slow part: report progress
+        issued.append(_issue(person, actor))
+        if progress:
+            progress(1)
     db.session.flush()
     return issued
 

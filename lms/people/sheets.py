@@ -4,6 +4,7 @@ import csv
 import io
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
@@ -40,7 +41,11 @@ def sheet_pdf(issued: list[Issued]) -> bytes:
 
 
 def import_with_sheet(
-    data: bytes, filename: str, actor: User | None, directory: Path | None = None
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    directory: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Issued], str]:
     """Import users and write their sheet; commit only when both succeeded.
 
@@ -50,7 +55,7 @@ def import_with_sheet(
     token = secrets.token_urlsafe(24)
     paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
     try:
-        issued = import_users(data, filename, actor)
+        issued = import_users(data, filename, actor, progress)
         _write_private(paths[0], sheet_csv(issued))
         _write_private(paths[1], sheet_pdf(issued))
         if actor is not None:

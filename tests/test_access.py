@@ -1,0 +1,113 @@
+"""Access control generated from the URL map: every route × every kind of visitor has an
+expected outcome. A new route without an entry here fails the suite."""
+
+import io
+
+import pytest
+
+from lms.people.models import Role
+
+VISITORS = ("anonymous", "sahayak", "trainer", "cell_head_in_scope", "cell_head_out_of_scope", "admin")
+SIGN_IN = "login"  # a redirect to /login
+
+# endpoint: (method, path template, {visitor: expected status or SIGN_IN})
+# Paths use {target} (a sahayak in Kolkata) and {token} (a password sheet made by the Kolkata cell head).
+MATRIX = {
+    "health.healthz": ("GET", "/healthz", dict.fromkeys(VISITORS, 200)),
+    "auth.login": ("GET", "/login", {"anonymous": 200} | dict.fromkeys(VISITORS[1:], 302)),
+    "auth.logout": ("POST", "/logout", dict.fromkeys(VISITORS, 302)),
+    "auth.change_password": ("GET", "/password", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),
+    "main.home": ("GET", "/", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),
+    "main.set_language": ("POST", "/language", dict.fromkeys(VISITORS, 302)),
+    "people.index": (
+        "GET",
+        "/people/",
+        {"anonymous": SIGN_IN, "sahayak": 403} | dict.fromkeys(VISITORS[2:], 200),
+    ),
+    "people.detail": (
+        "GET",
+        "/people/{target}",
+        {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 200, "cell_head_in_scope": 200}
+        | {"cell_head_out_of_scope": 404, "admin": 200},
+    ),
+    "people.reset": (
+        "POST",
+        "/people/{target}/reset-password",
+        {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 200, "cell_head_in_scope": 200}
+        | {"cell_head_out_of_scope": 404, "admin": 200},
+    ),
+    "people.import_users": (
+        "GET",
+        "/people/import",
+        {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 403}
+        | {"cell_head_in_scope": 200, "cell_head_out_of_scope": 200, "admin": 200},
+    ),
+    "people.sheet": ("GET", "/people/sheets/{token}", None),
+    "people.sheet_download": ("GET", "/people/sheets/{token}.pdf", None),
+    "people.sheet_delete": ("POST", "/people/sheets/{token}/delete", None),
+}
+# Sheets belong to their maker alone (the Kolkata cell head); everyone else gets 404.
+SHEET_OUTCOMES = {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 404, "cell_head_in_scope": 200}
+SHEET_OUTCOMES |= {"cell_head_out_of_scope": 404, "admin": 404}
+for _endpoint in ("people.sheet", "people.sheet_download", "people.sheet_delete"):
+    _method, _path, _ = MATRIX[_endpoint]
+    _owner = 302 if _method == "POST" else 200
+    MATRIX[_endpoint] = (_method, _path, SHEET_OUTCOMES | {"cell_head_in_scope": _owner})
+
+PUBLIC_FILES = {"static"}
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - PUBLIC_FILES
+    assert endpoints - set(MATRIX) == set(), "add the new route to MATRIX"
+    assert set(MATRIX) - endpoints == set(), "MATRIX names a route that no longer exists"
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in MATRIX:
+            assert MATRIX[rule.endpoint][0] in rule.methods, rule.endpoint
+
+
+def test_no_route_changes_state_on_get(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in {"auth.logout", "main.set_language", "people.reset", "people.sheet_delete"}:
+            assert "GET" not in rule.methods, rule.endpoint
+
+
+@pytest.fixture
+def visitors(world):
+    return {
+        "anonymous": None,
+        "sahayak": world.sahayak_kol,
+        "trainer": world.trainer_kol,
+        "cell_head_in_scope": world.head_kol,
+        "cell_head_out_of_scope": world.head_dar,
+        "admin": world.admin,
+    }
+
+
+def make_sheet(client, auth, head) -> str:
+    auth.login(head)
+    data = {"file": (io.BytesIO(b"name,phone,region\nA,9830011111,WB-KOL\n"), "a.csv")}
+    location = client.post("/people/import", data=data).headers["Location"]
+    auth.logout()
+    return location.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_access(endpoint, visitor, client, auth, world, visitors):
+    method, path, outcomes = MATRIX[endpoint]
+    token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
+    user = visitors[visitor]
+    if user is not None:
+        auth.login(user)
+    url = path.format(target=world.sahayak_kol.id, token=token)
+    with client.open(url, method=method) as response:
+        expected = outcomes[visitor]
+        if expected == SIGN_IN:
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+        else:
+            assert response.status_code == expected, f"{method} {url} as {visitor}"
+
+
+def test_roles_cover_the_visitors():
+    assert {str(role) for role in Role} == {"sahayak", "trainer", "cell_head", "admin"}
