@@ -60,21 +60,25 @@ def register_blueprints(app: Flask) -> None:
     """Attach each feature's views."""
     from lms import errors, health
     from lms.auth.views import bp as auth_bp
+    from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.people.views import bp as people_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(courses_bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     """Attach the `flask` command groups."""
+    from lms.courses.cli import courses_cli
     from lms.demo.cli import demo_command
     from lms.people.cli import regions_cli, users_cli
 
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
     app.cli.add_command(demo_command)

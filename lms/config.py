@@ -16,6 +16,8 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/lms.sqlite3
     SQLITE_BUSY_TIMEOUT_MS = 5000
     COURSES_DIR = None  # filled in with <project>/courses
+    COURSE_MAX_BYTES = 20 * 1024 * 1024
+    COURSE_MAX_FILES = 500
     LANGUAGES = ("en", "bn", "hi")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Kolkata"
@@ -26,7 +28,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_PHONE = "10 per 15 minutes"

@@ -219,3 +219,13 @@ def world(make_region, make_user):
     w.sahayak_kol = make_user(Role.SAHAYAK, region=booth, name="Sahayak Kolkata")
     w.sahayak_dar = make_user(Role.SAHAYAK, region=darjeeling, name="Sahayak Darjeeling")
     return w
+
+
+@pytest.fixture
+def sample_course(app):
+    """The sample course of tests/courses/samples.py, published as version 1."""
+    from lms.courses.parser import parse_course
+    from lms.courses.publishing import publish
+    from tests.courses.samples import course_files
+
+    return publish(parse_course("safe-accounts", course_files()), None, "cli").version

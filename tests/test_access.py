@@ -54,6 +54,25 @@ for _endpoint in ("people.sheet", "people.sheet_download", "people.sheet_delete"
     _owner = 302 if _method == "POST" else 200
     MATRIX[_endpoint] = (_method, _path, SHEET_OUTCOMES | {"cell_head_in_scope": _owner})
 
+READERS = {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)
+PUBLISHERS = {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 200, "cell_head_in_scope": 403}
+PUBLISHERS |= {"cell_head_out_of_scope": 403, "admin": 200}
+MATRIX |= {
+    "courses.index": ("GET", "/courses/", READERS),
+    "courses.detail": ("GET", "/courses/safe-accounts/", READERS),
+    "courses.lesson": ("GET", "/courses/safe-accounts/lessons/passwords", READERS),
+    "courses.asset": ("GET", "/courses/safe-accounts/v1/files/images/lock.png", READERS),
+    "courses.versions": ("GET", "/courses/safe-accounts/versions", PUBLISHERS),
+    "courses.download": ("GET", "/courses/safe-accounts/v1.zip", PUBLISHERS),
+    "courses.upload": ("GET", "/courses/upload", PUBLISHERS),
+    "courses.edit": ("GET", "/courses/safe-accounts/edit/01-passwords.md", PUBLISHERS),
+    "courses.discard": (
+        "POST",
+        "/courses/safe-accounts/discard",
+        PUBLISHERS | {"trainer": 302, "admin": 302},
+    ),
+}
+
 PUBLIC_FILES = {"static"}
 
 
@@ -68,7 +87,13 @@ def test_every_route_has_an_entry(app):
 
 def test_no_route_changes_state_on_get(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in {"auth.logout", "main.set_language", "people.reset", "people.sheet_delete"}:
+        if rule.endpoint in {
+            "auth.logout",
+            "main.set_language",
+            "people.reset",
+            "people.sheet_delete",
+            "courses.discard",
+        }:
             assert "GET" not in rule.methods, rule.endpoint
 
 
@@ -94,7 +119,7 @@ def make_sheet(client, auth, head) -> str:
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_access(endpoint, visitor, client, auth, world, visitors):
+def test_access(endpoint, visitor, client, auth, world, visitors, sample_course):
     method, path, outcomes = MATRIX[endpoint]
     token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
     user = visitors[visitor]

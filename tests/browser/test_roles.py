@@ -1,57 +1,11 @@
 """Real Chromium (Playwright, /usr/bin/chromium): each role signs in and sees its home page,
 on a 360 px wide phone screen with JavaScript disabled."""
 
-import threading
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that keep Chromium from calling home on a machine without internet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app):
-    """Serve the test app on a free local port in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), "Chromium is missing: run scripts/system-deps test (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone_page(browser):
-    """A page the size of a cheap Android phone, with JavaScript off."""
-    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 HOME_MARKERS = {

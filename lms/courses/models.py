@@ -1,0 +1,117 @@
+"""Courses and their immutable published versions."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.people.models import utcnow
+
+
+class Course(db.Model):
+    """A course, known by its folder name; its live version is what learners read."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    live_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_version.id", use_alter=True, name="fk_course_live_version_id_course_version")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    live_version: Mapped["CourseVersion | None"] = relationship(
+        foreign_keys=[live_version_id], post_update=True
+    )
+
+
+class CourseVersion(db.Model):
+    """One published snapshot of a course: settings, rendered HTML, files, quizzes."""
+
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    number: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    lang: Mapped[str] = mapped_column(String(2))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    pass_mark: Mapped[int]
+    certificate: Mapped[bool]
+    intro_html: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    course: Mapped[Course] = relationship(foreign_keys=[course_id])
+    lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.position", back_populates="version")
+
+
+class CourseFile(db.Model):
+    """A source file of a version (Markdown or asset), kept for download and serving."""
+
+    __table_args__ = (UniqueConstraint("version_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Lesson(db.Model):
+    """A lesson of a version, rendered and sanitised at publish time."""
+
+    __table_args__ = (UniqueConstraint("version_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"), index=True)
+    position: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    duration_min: Mapped[int | None]
+    source_path: Mapped[str] = mapped_column(String(300))
+    html: Mapped[str] = mapped_column(Text)  # quizzes appear as <!--quiz:KEY--> markers
+
+    version: Mapped[CourseVersion] = relationship(back_populates="lessons")
+    quizzes: Mapped[list["Quiz"]] = relationship(order_by="Quiz.id")
+
+
+class Quiz(db.Model):
+    """A quiz of a lesson; `spec` holds the answers and never goes to the browser as is."""
+
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    pass_mark: Mapped[int]
+    attempts: Mapped[int | None]
+    shuffle: Mapped[bool]
+    spec: Mapped[dict] = mapped_column(JSON)
+
+
+class PublishEvent(db.Model):
+    """Who published which version of which course, when and how."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    origin: Mapped[str] = mapped_column(String(16))  # cli, upload, editor
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LessonDraft(db.Model):
+    """A file of a course edited in the browser and not yet published."""
+
+    __table_args__ = (UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

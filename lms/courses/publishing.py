@@ -1,0 +1,176 @@
+"""Publishing: a checked course becomes a new immutable version, in one transaction."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func
+
+from lms.courses import markdown
+from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
+from lms.courses.parser import CourseSource, LessonSource
+from lms.courses.problems import CourseInvalid
+from lms.courses.quizzes import QuizBlock
+from lms.extensions import db
+from lms.people.models import User
+
+
+@dataclass
+class Published:
+    """The outcome for one course: its live version and whether this call made it."""
+
+    slug: str
+    version: CourseVersion
+    created: bool
+
+
+def publish(source: CourseSource, actor: User | None, origin: str) -> Published:
+    """Publish the course if it has no problems and its content changed; commit once."""
+    if source.problems:
+        raise CourseInvalid(source.problems)
+    course = _course(source.slug)
+    live = course.live_version
+    if live is not None and live.content_hash == source.content_hash:
+        return Published(source.slug, live, False)
+    version = _new_version(course, source, actor)
+    course.live_version = version
+    db.session.add(
+        PublishEvent(course_id=course.id, version_id=version.id, actor_id=actor and actor.id, origin=origin)
+    )
+    db.session.commit()
+    return Published(source.slug, version, True)
+
+
+def _course(slug: str) -> Course:
+    """The course with this id, created on first publish."""
+    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one_or_none()
+    if course is None:
+        course = Course(slug=slug)
+        db.session.add(course)
+        db.session.flush()
+    return course
+
+
+def _new_version(course: Course, source: CourseSource, actor: User | None) -> CourseVersion:
+    """Render everything and store the version with its files, lessons and quizzes."""
+    latest = db.session.execute(
+        db.select(func.max(CourseVersion.number)).filter_by(course_id=course.id)
+    ).scalar()
+    number = (latest or 0) + 1
+    resolve = resolver(source, number)
+    version = CourseVersion(
+        course_id=course.id,
+        number=number,
+        content_hash=source.content_hash,
+        title=source.title,
+        lang=source.lang,
+        summary=source.summary,
+        pass_mark=source.pass_mark,
+        certificate=source.certificate,
+        intro_html=markdown.render(source.intro, resolve),
+        published_by_id=actor and actor.id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    for path, data in source.files.items():
+        digest = hashlib.sha256(data).hexdigest()
+        db.session.add(CourseFile(version_id=version.id, path=path, sha256=digest, size=len(data), data=data))
+    for lesson in source.lessons:
+        _add_lesson(version, lesson, source, resolve)
+    return version
+
+
+def _add_lesson(version: CourseVersion, lesson: LessonSource, source: CourseSource, resolve) -> None:
+    """Render the lesson with quiz markers in place and store its quizzes."""
+    html, quizzes = render_lesson(lesson, resolve)
+    row = Lesson(
+        version_id=version.id,
+        position=lesson.position,
+        slug=lesson.slug,
+        title=lesson.title,
+        duration_min=lesson.duration_min,
+        source_path=lesson.path,
+        html=html,
+    )
+    db.session.add(row)
+    db.session.flush()
+    for quiz in quizzes:
+        db.session.add(
+            Quiz(
+                version_id=version.id,
+                lesson_id=row.id,
+                key=quiz.key,
+                content_hash=quiz.content_hash,
+                pass_mark=source.pass_mark if quiz.pass_mark is None else quiz.pass_mark,
+                attempts=quiz.attempts,
+                shuffle=quiz.shuffle,
+                spec=quiz_spec(quiz, resolve),
+            )
+        )
+
+
+def render_lesson(lesson: LessonSource, resolve) -> tuple[str, list[QuizBlock]]:
+    """Lesson HTML where each quiz is a `<!--quiz:KEY-->` marker, plus the quizzes."""
+    nonce = secrets.token_hex(8)  # a marker trainers cannot type by accident
+    texts, quizzes = [], []
+    for part in lesson.parts:
+        if isinstance(part, QuizBlock):
+            texts.append(f"\n\nQUIZ{nonce}{len(quizzes)}\n\n")
+            quizzes.append(part)
+        else:
+            texts.append(part)
+    html = markdown.render("\n".join(texts), resolve)
+    for index, quiz in enumerate(quizzes):
+        html = html.replace(f"<p>QUIZ{nonce}{index}</p>", f"<!--quiz:{quiz.key}-->")
+    return html, quizzes
+
+
+QUIZ_MARKER = re.compile(r"<!--quiz:([a-z0-9-]+)-->")
+
+
+def quiz_parts(html: str) -> list[dict]:
+    """Split stored lesson HTML into {"html": …} and {"quiz": key} parts, in order."""
+    pieces = QUIZ_MARKER.split(html)
+    return [{"quiz": piece} if index % 2 else {"html": piece} for index, piece in enumerate(pieces) if piece]
+
+
+def quiz_spec(quiz: QuizBlock, resolve) -> dict:
+    """Everything needed to show and grade a quiz; option ids reveal nothing."""
+    questions = []
+    for number, question in enumerate(quiz.questions):
+        item = {"kind": question.kind, "html": markdown.render_inline(question.text, resolve)}
+        if question.options:
+            item["options"] = [
+                {
+                    "id": hashlib.sha256(f"{quiz.content_hash}:{number}:{index}".encode()).hexdigest()[:12],
+                    "html": markdown.render_inline(option.text, resolve),
+                    "correct": option.correct,
+                    "feedback_html": markdown.render_inline(option.feedback, resolve)
+                    if option.feedback
+                    else "",
+                }
+                for index, option in enumerate(question.options)
+            ]
+        elif question.value is not None:
+            item |= {"value": question.value, "tolerance": question.tolerance}
+        else:
+            item["accepted"] = question.accepted
+        questions.append(item)
+    return {"questions": questions, "explanation_html": markdown.render(quiz.explanation, resolve)}
+
+
+def resolver(source: CourseSource, number: int):
+    """Map a course-relative link to the URL of an asset of this version, or of a lesson."""
+    adapter = current_app.url_map.bind("", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
+    lessons = {lesson.path: lesson.slug for lesson in source.lessons}
+
+    def resolve(path: str) -> str | None:
+        if path in lessons:
+            return adapter.build("courses.lesson", {"slug": source.slug, "lesson_slug": lessons[path]})
+        if path in source.assets:
+            return adapter.build("courses.asset", {"slug": source.slug, "number": number, "path": path})
+        return None
+
+    return resolve

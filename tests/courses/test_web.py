@@ -1,0 +1,193 @@
+"""Publishing from the web: .zip uploads, the editor with drafts and preview, downloads, reading."""
+
+import io
+import stat
+import zipfile
+
+import pytest
+
+from lms.courses.models import CourseVersion, LessonDraft
+from lms.extensions import db
+from tests.courses.samples import LESSON_TWO, course_files
+
+
+def make_zip(files: dict[str, bytes], folder="safe-accounts", links=()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in files.items():
+            archive.writestr(f"{folder}/{path}" if folder else path, data)
+        for name, target in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, target)
+    return buffer.getvalue()
+
+
+def upload(client, data: bytes, name="safe-accounts.zip"):
+    return client.post(
+        "/courses/upload", data={"archive": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+
+
+@pytest.fixture
+def trainer(world, auth):
+    auth.login(world.trainer_kol)
+    return world.trainer_kol
+
+
+def versions() -> list[int]:
+    return [v.number for v in db.session.execute(db.select(CourseVersion)).scalars()]
+
+
+def test_upload_publishes_and_reupload_is_idempotent(client, trainer):
+    response = upload(client, make_zip(course_files()))
+    assert response.headers["Location"] == "/courses/safe-accounts/versions"
+    page = client.get("/courses/safe-accounts/versions").get_data(as_text=True)
+    assert "Published version 1." in page and trainer.name in page
+    upload(client, make_zip(course_files()))
+    assert "Nothing changed: version 1 stays live." in client.get("/courses/").get_data(
+        as_text=True
+    ) or versions() == [1]
+    assert versions() == [1]
+
+
+def test_upload_accepts_files_at_the_top_of_the_archive(client, trainer):
+    upload(client, make_zip(course_files(), folder=""), name="safe-accounts.zip")
+    assert versions() == [1]
+
+
+@pytest.mark.parametrize(
+    ("archive", "message"),
+    [
+        (
+            make_zip(course_files(), links=[("safe-accounts/images/evil.png", "/etc/passwd")]),
+            "links and special files are not allowed",
+        ),
+        (
+            make_zip({**course_files(), "../../etc/evil.md": b"x"}, folder=""),
+            "this path leaves the course folder",
+        ),
+        (make_zip({**course_files(), "/abs/evil.md": b"x"}, folder=""), "this path leaves the course folder"),
+        (b"not a zip at all", "the upload is not a .zip archive"),
+        (
+            make_zip(course_files(**{"02-phishing.md": LESSON_TWO.replace("- [x] No", "- [ ] No")})),
+            "02-phishing.md:7: mark at least one option right",
+        ),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_clear_problem_and_nothing_written(
+    archive, message, client, trainer, tmp_path
+):
+    response = upload(client, archive)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert versions() == []
+
+
+def test_upload_size_and_file_count_limits(make_app, make_user, make_region):
+    from tests.conftest import AuthActions
+
+    app = make_app(COURSE_MAX_FILES=3, COURSE_MAX_BYTES=10_000)
+    with app.app_context():
+        trainer = make_user("trainer", region=make_region(kind="state"))
+        client = app.test_client()
+        AuthActions(client).login(trainer)
+        many = upload(client, make_zip(course_files())).get_data(as_text=True)
+        assert "the course has more than 3 files" in many
+        big = make_zip({"course.md": b"x" * 20_000})
+        assert "the course is larger than" in upload(client, big).get_data(as_text=True)
+
+
+def test_zip_bomb_is_stopped_at_the_limit(make_app, make_user, make_region):
+    from tests.conftest import AuthActions
+
+    app = make_app(COURSE_MAX_BYTES=50_000)
+    with app.app_context():
+        trainer = make_user("trainer", region=make_region(kind="state"))
+        client = app.test_client()
+        AuthActions(client).login(trainer)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("c/course.md", b"\0" * 5_000_000)
+        page = upload(client, buffer.getvalue()).get_data(as_text=True)
+        assert "the course is larger than" in page
+
+
+def test_download_round_trips(client, trainer):
+    upload(client, make_zip(course_files()))
+    with client.get("/courses/safe-accounts/v1.zip") as response:
+        assert response.mimetype == "application/zip"
+        data = response.data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == {
+            f"safe-accounts/{path}": content for path, content in course_files().items()
+        }
+    upload(client, data)
+    assert versions() == [1]  # the same content: nothing new
+
+
+def test_editor_preview_shows_line_numbered_problems_then_publish(client, trainer, sample_course):
+    url = "/courses/safe-accounts/edit/02-phishing.md"
+    page = client.get(url).get_data(as_text=True)
+    assert "Links can lie." in page and "Preview" in page
+    broken = LESSON_TWO.replace("- [x] No", "- [ ] No")
+    page = client.post(url, data={"text": broken, "action": "preview"}).get_data(as_text=True)
+    assert (
+        '<a href="#line-7"><code translate="no">02-phishing.md:7</code></a> mark at least one option right'
+        in page
+    )
+    assert 'id="line-7" class="bad"' in page
+    assert db.session.execute(db.select(LessonDraft)).first() is None  # preview saves nothing
+    response = client.post(url, data={"text": broken, "action": "publish"})
+    assert response.headers["Location"] == url
+    page = client.get(url).get_data(as_text=True)
+    assert "Not published: the course has problems" in page and "02-phishing.md:7" in page
+    assert versions() == [1]
+    fixed = LESSON_TWO.replace("Links can lie.", "Links can lie, check them.")
+    client.post(url, data={"text": fixed, "action": "save"})
+    assert db.session.execute(db.select(LessonDraft)).scalar_one().text == fixed
+    response = client.post(url, data={"text": fixed, "action": "publish"})
+    assert response.headers["Location"] == "/courses/safe-accounts/versions"
+    assert versions() == [1, 2]
+    assert db.session.execute(db.select(LessonDraft)).first() is None
+    assert "Links can lie, check them." in client.get("/courses/safe-accounts/lessons/phishing").get_data(
+        as_text=True
+    )
+
+
+def test_drafts_can_be_discarded(client, trainer, sample_course):
+    client.post(
+        "/courses/safe-accounts/edit/course.md",
+        data={"text": "---\ntitle: X\nlang: en\n---\n", "action": "save"},
+    )
+    assert db.session.execute(db.select(LessonDraft)).first() is not None
+    client.post("/courses/safe-accounts/discard")
+    assert db.session.execute(db.select(LessonDraft)).first() is None
+
+
+def test_only_markdown_files_of_the_course_are_editable(client, trainer, sample_course):
+    assert client.get("/courses/safe-accounts/edit/images/lock.png").status_code == 404
+    assert client.get("/courses/safe-accounts/edit/../../etc/passwd").status_code == 404
+    assert client.get("/courses/nope/edit/course.md").status_code == 404
+
+
+def test_reading_pages_show_no_answers(client, auth, world, sample_course):
+    auth.login(world.sahayak_kol)
+    listing = client.get("/courses/").get_data(as_text=True)
+    assert "নিরাপদ অ্যাকাউন্ট" in listing and "History and editing" not in listing
+    page = client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True)
+    assert "4 questions" in page and "3 attempts" in page and "pass mark 60%" in page
+    for secret in ("Nobody else should ever know", "schedule", "Turning on two-step", "Explanation shown"):
+        assert secret not in page
+
+
+def test_assets_are_served_with_long_cache_headers(client, auth, world, sample_course):
+    auth.login(world.sahayak_kol)
+    with client.get("/courses/safe-accounts/v1/files/images/lock.png") as response:
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        assert (
+            "immutable" in response.headers["Cache-Control"]
+            and "max-age=31536000" in response.headers["Cache-Control"]
+        )
+    assert client.get("/courses/safe-accounts/v1/files/01-passwords.md").status_code == 404
+    assert client.get("/courses/safe-accounts/v9/files/images/lock.png").status_code == 404
