@@ -41,6 +41,11 @@ def published_courses() -> list[CourseVersion]:
     return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
 
 
+def courses_with_drafts() -> set[int]:
+    """Ids of courses that have unpublished edits."""
+    return set(db.session.execute(db.select(LessonDraft.course_id).distinct()).scalars())
+
+
 def get_course(slug: str) -> Course:
     """The course with this id, or NotFound."""
     course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one_or_none()

@@ -52,7 +52,8 @@ def not_found(_error):
 @bp.get("/")
 def index():
     """Every published course; trainers also see how to publish."""
-    return render_template("courses/index.html", versions=services.published_courses())
+    drafts = services.courses_with_drafts() if current_user.role in PUBLISHERS else set()
+    return render_template("courses/index.html", versions=services.published_courses(), drafts=drafts)
 
 
 @bp.get("/<slug>/")
