@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from lms import errors, health
     from lms.auth.views import bp as auth_bp
     from lms.courses.views import bp as courses_bp
+    from lms.learning import views as learning
     from lms.main.views import bp as main_bp
     from lms.people.views import bp as people_bp
 
@@ -68,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(learning.bp)
+    learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
 

@@ -59,8 +59,19 @@ PUBLISHERS = {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 200, "cell_head_i
 PUBLISHERS |= {"cell_head_out_of_scope": 403, "admin": 200}
 MATRIX |= {
     "courses.index": ("GET", "/courses/", READERS),
-    "courses.detail": ("GET", "/courses/safe-accounts/", READERS),
-    "courses.lesson": ("GET", "/courses/safe-accounts/lessons/passwords", READERS),
+    "learning.course": ("GET", "/courses/safe-accounts/", READERS),
+    "learning.lesson": ("GET", "/courses/safe-accounts/lessons/passwords", READERS),
+    "learning.progress": ("GET", "/progress", READERS),
+    # Without a valid attempt token a submission is refused: 400, or back with a message.
+    "learning.submit": ("POST", "/quizzes/submit", {"anonymous": 400} | dict.fromkeys(VISITORS[1:], 302)),
+    # With nothing kept from an expired session, resuming leads home.
+    "learning.resume": ("GET", "/quizzes/resume", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 302)),
+    # {attempt} is an attempt of the Kolkata sahayak: only they see it.
+    "learning.result": (
+        "GET",
+        "/attempts/{attempt}",
+        {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 404) | {"sahayak": 200},
+    ),
     "courses.asset": ("GET", "/courses/safe-accounts/v1/files/images/lock.png", READERS),
     "courses.versions": ("GET", "/courses/safe-accounts/versions", PUBLISHERS),
     "courses.download": ("GET", "/courses/safe-accounts/v1.zip", PUBLISHERS),
@@ -117,6 +128,16 @@ def make_sheet(client, auth, head) -> str:
     return location.rsplit("/", 1)[1]
 
 
+def make_attempt(user) -> int:
+    from lms.courses.models import Quiz
+    from lms.extensions import db
+    from lms.learning import quizforms, services
+
+    quiz = db.session.execute(db.select(Quiz).filter_by(key="phishing")).scalar_one()
+    token = quizforms.make_token(user.id, quiz.id, 1, "n")
+    return services.submit(user, token, lambda spec: {}).id
+
+
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_access(endpoint, visitor, client, auth, world, visitors, sample_course):
@@ -125,7 +146,8 @@ def test_access(endpoint, visitor, client, auth, world, visitors, sample_course)
     user = visitors[visitor]
     if user is not None:
         auth.login(user)
-    url = path.format(target=world.sahayak_kol.id, token=token)
+    attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
+    url = path.format(target=world.sahayak_kol.id, token=token, attempt=attempt)
     with client.open(url, method=method) as response:
         expected = outcomes[visitor]
         if expected == SIGN_IN:

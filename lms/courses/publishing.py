@@ -168,7 +168,7 @@ def resolver(source: CourseSource, number: int):
 
     def resolve(path: str) -> str | None:
         if path in lessons:
-            return adapter.build("courses.lesson", {"slug": source.slug, "lesson_slug": lessons[path]})
+            return adapter.build("learning.lesson", {"slug": source.slug, "lesson_slug": lessons[path]})
         if path in source.assets:
             return adapter.build("courses.asset", {"slug": source.slug, "number": number, "path": path})
         return None

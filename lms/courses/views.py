@@ -56,22 +56,6 @@ def index():
     return render_template("courses/index.html", versions=services.published_courses(), drafts=drafts)
 
 
-@bp.get("/<slug>/")
-def detail(slug: str):
-    """A course's introduction and its lessons."""
-    course = services.get_course(slug)
-    return render_template("courses/detail.html", course=course, version=course.live_version)
-
-
-@bp.get("/<slug>/lessons/<lesson_slug>")
-def lesson(slug: str, lesson_slug: str):
-    """A lesson as published (rendered once, at publish time)."""
-    version, item = services.live_lesson(slug, lesson_slug)
-    return render_template(
-        "courses/lesson.html", version=version, lesson=item, quizzes=services.lesson_quizzes(item)
-    )
-
-
 @bp.get("/<slug>/v<int:number>/files/<path:path>")
 def asset(slug: str, number: int, path: str):
     """An image of a version; versions never change, so it may be cached for a year."""

@@ -1,0 +1,56 @@
+"""Quiz forms without answers: what the browser gets before submission, in attempt order."""
+
+import random
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+TOKEN_SALT = "quiz-attempt"  # noqa: S105 (a signing salt, not a secret)
+
+
+def serializer() -> URLSafeSerializer:
+    """Signs attempt tokens with the app's secret key."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def make_token(user_id: int, quiz_id: int, seed: int, nonce: str) -> str:
+    """A one-time attempt token: who, which quiz, the shuffle seed, a random nonce."""
+    return serializer().dumps({"u": user_id, "q": quiz_id, "s": seed, "n": nonce})
+
+
+def read_token(token: str) -> dict | None:
+    """The token's contents if it was signed here, else None."""
+    try:
+        payload = serializer().loads(token)
+    except BadSignature:
+        return None
+    return payload if isinstance(payload, dict) and {"u", "q", "s", "n"} <= payload.keys() else None
+
+
+def form_questions(spec: dict, seed: int, shuffle: bool) -> list[dict]:
+    """Questions and options to show: no right/wrong marks, no feedback, no accepted answers;
+    shuffled with the attempt's seed when the quiz says so (stable on reload)."""
+    rng = random.Random(seed)  # noqa: S311 (display order, not security)
+    questions = []
+    for index, question in enumerate(spec["questions"]):
+        options = [{"id": option["id"], "html": option["html"]} for option in question.get("options", [])]
+        if shuffle:
+            rng.shuffle(options)
+        questions.append(
+            {"index": index, "kind": question["kind"], "html": question["html"], "options": options}
+        )
+    if shuffle:
+        rng.shuffle(questions)
+    return questions
+
+
+def answers_from_form(spec: dict, form) -> dict:
+    """Answers keyed by question index, read from a posted form (lengths bounded)."""
+    answers = {}
+    for index, question in enumerate(spec["questions"]):
+        name = f"q{index}"
+        if question["kind"] == "multiple":
+            answers[str(index)] = [value[:32] for value in form.getlist(name)][:50]
+        else:
+            answers[str(index)] = (form.get(name) or "")[:200]
+    return answers

@@ -1,0 +1,277 @@
+"""Learning rules: reading, quiz attempts (one per token), best results, completion."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.courses.models import Course, CourseVersion, Lesson, Quiz
+from lms.extensions import db
+from lms.learning import quizforms
+from lms.learning.grading import grade
+from lms.learning.models import Attempt, Completion, LessonRead, PendingAnswers, QuizProgress
+from lms.learning.upsert import insert_ignore
+from lms.people.models import User
+
+
+class QuizRefused(Exception):
+    """A submission that cannot be recorded; str() is a translatable message."""
+
+
+@dataclass
+class LessonState:
+    """A lesson of the live version with this user's progress on it."""
+
+    lesson: Lesson
+    read: bool
+    quizzes_passed: int
+    quizzes: int
+
+    @property
+    def state(self) -> str:
+        """not_started, read or passed."""
+        if self.read and self.quizzes_passed == self.quizzes and self.quizzes:
+            return "passed"
+        return "read" if self.read else "not_started"
+
+
+@dataclass
+class CourseProgress:
+    """A user's progress through the live version of a course."""
+
+    version: CourseVersion
+    lessons: list[LessonState]
+    completed_at: datetime | None
+
+    @property
+    def steps(self) -> tuple[int, int]:
+        """(done, total) over lessons read and quizzes passed."""
+        done = sum(item.read + item.quizzes_passed for item in self.lessons)
+        return done, sum(1 + item.quizzes for item in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        done, total = self.steps
+        return round(100 * done / total) if total else 0
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def record_read(user: User, course: Course, lesson: Lesson) -> None:
+    """Mark a lesson read (idempotent) and check completion."""
+    if insert_ignore(
+        LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=now()
+    ):
+        maybe_complete(user, course)
+    db.session.commit()
+
+
+def passed_quizzes(user_id: int, course_id: int) -> set[tuple[str, str]]:
+    """(quiz key, content hash) of every quiz the user passed in this course."""
+    query = select(QuizProgress.quiz_key, QuizProgress.quiz_hash).where(
+        QuizProgress.user_id == user_id,
+        QuizProgress.course_id == course_id,
+        QuizProgress.passed_at.is_not(None),
+    )
+    return {tuple(row) for row in db.session.execute(query)}
+
+
+def read_lessons(user_id: int, course_id: int) -> set[str]:
+    """Slugs of the lessons the user has opened."""
+    query = select(LessonRead.lesson_slug).filter_by(user_id=user_id, course_id=course_id)
+    return set(db.session.execute(query).scalars())
+
+
+def course_progress(user: User, course: Course) -> CourseProgress:
+    """Each lesson's state for this user in the live version, in three queries."""
+    version = course.live_version
+    reads, passes = read_lessons(user.id, course.id), passed_quizzes(user.id, course.id)
+    quizzes = db.session.execute(select(Quiz).filter_by(version_id=version.id)).scalars().all()
+    by_lesson: dict[int, list[Quiz]] = {}
+    for quiz in quizzes:
+        by_lesson.setdefault(quiz.lesson_id, []).append(quiz)
+    states = []
+    for lesson in version.lessons:
+        mine = by_lesson.get(lesson.id, [])
+        passed = sum((quiz.key, quiz.content_hash) in passes for quiz in mine)
+        states.append(LessonState(lesson, lesson.slug in reads, passed, len(mine)))
+    completion = db.session.execute(
+        select(Completion).filter_by(user_id=user.id, course_id=course.id)
+    ).scalar()
+    return CourseProgress(version, states, completion.completed_at if completion else None)
+
+
+def maybe_complete(user: User, course: Course) -> None:
+    """Record completion once every lesson is read and every quiz passed (live version)."""
+    progress = course_progress(user, course)
+    done, total = progress.steps
+    if progress.completed_at is None and total and done == total:
+        insert_ignore(
+            Completion,
+            user_id=user.id,
+            course_id=course.id,
+            version_id=course.live_version_id,
+            completed_at=now(),
+        )
+
+
+def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
+    """The token of the user's current attempt at this quiz, kept in `tokens` (the session)
+    so a reload shows the same order; a new one after each submission."""
+    key = str(quiz.id)
+    payload = quizforms.read_token(tokens.get(key, ""))
+    if payload is None or payload["u"] != user.id or payload["q"] != quiz.id:
+        tokens[key] = quizforms.make_token(user.id, quiz.id, secrets.randbits(31), secrets.token_hex(8))
+    return tokens[key]
+
+
+def quiz_status(user: User, quiz: Quiz) -> QuizProgress | None:
+    """The user's best result on this quiz as it is now (same content hash)."""
+    query = select(QuizProgress).filter_by(
+        user_id=user.id, course_id=_course_id(quiz), quiz_key=quiz.key, quiz_hash=quiz.content_hash
+    )
+    return db.session.execute(query).scalar()
+
+
+def _course_id(quiz: Quiz) -> int:
+    return db.session.execute(select(CourseVersion.course_id).filter_by(id=quiz.version_id)).scalar_one()
+
+
+def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
+    """Grade and record a submission exactly once per token; a replay returns the first result.
+
+    `read_answers` turns the quiz spec into the answers (from a form, or kept ones)."""
+    payload = quizforms.read_token(token)
+    if payload is None or payload["u"] != user.id:
+        raise QuizRefused(_l("This quiz form is not valid any more. Open the lesson again."))
+    existing = db.session.execute(select(Attempt).filter_by(token=token)).scalar()
+    if existing is not None:
+        return existing
+    quiz = db.session.get(Quiz, payload["q"])
+    if quiz is None:
+        raise QuizRefused(_l("This quiz form is not valid any more. Open the lesson again."))
+    try:
+        return _record(user, quiz, token, payload["s"], read_answers(quiz.spec))
+    except IntegrityError:
+        db.session.rollback()  # the same token won a race elsewhere: show that result
+        return db.session.execute(select(Attempt).filter_by(token=token)).scalar_one()
+
+
+def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Attempt:
+    """Check the attempt limit, grade, store the attempt and the best result, maybe complete."""
+    course_id = _course_id(quiz)
+    status = quiz_status(user, quiz)
+    if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
+        raise QuizRefused(_l("You have used all %(count)d attempts at this quiz.", count=quiz.attempts))
+    graded = grade(quiz.spec, answers, quiz.pass_mark)
+    moment = now()
+    attempt = Attempt(
+        token=token, user_id=user.id, quiz_id=quiz.id, course_id=course_id, version_id=quiz.version_id,
+        quiz_key=quiz.key, quiz_hash=quiz.content_hash, seed=seed, submitted_at=moment,
+        answers=answers, results=graded.results, score=graded.score, passed=graded.passed,
+    )  # fmt: skip
+    db.session.add(attempt)
+    db.session.flush()  # the token's UNIQUE constraint stops a doubled submission here
+    _update_progress(user.id, course_id, quiz, graded.score, graded.passed, moment)
+    if graded.passed:
+        maybe_complete(user, db.session.get(Course, course_id))
+    db.session.commit()
+    return attempt
+
+
+def _update_progress(
+    user_id: int, course_id: int, quiz: Quiz, score: int, passed: bool, moment: datetime
+) -> None:
+    """Count the attempt and keep the best score and first pass, atomically in SQL."""
+    keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "quiz_hash": quiz.content_hash}
+    insert_ignore(QuizProgress, **keys, attempts=0, best_score=0)
+    values = {
+        "attempts": QuizProgress.attempts + 1,
+        "best_score": func.max(QuizProgress.best_score, score)
+        if db.engine.dialect.name == "sqlite"
+        else func.greatest(QuizProgress.best_score, score),
+        "last_attempt_at": moment,
+    }
+    if passed:
+        values["passed_at"] = func.coalesce(QuizProgress.passed_at, moment)
+    db.session.execute(update(QuizProgress).filter_by(**keys).values(**values))
+
+
+def attempt_for(user: User, attempt_id: int) -> Attempt | None:
+    """One of the user's own attempts."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def keep_pending(token: str, answers) -> str:
+    """Store answers posted without a session; return the key to find them after sign-in."""
+    key = secrets.token_urlsafe(24)
+    payload = quizforms.read_token(token)
+    spec = db.session.get(Quiz, payload["q"]).spec if payload else {"questions": []}
+    db.session.add(PendingAnswers(key=key, token=token, answers=quizforms.answers_from_form(spec, answers)))
+    db.session.commit()
+    return key
+
+
+def submit_pending(user: User, key: str) -> Attempt | None:
+    """Record answers kept while the user signed in again (if they were this user's)."""
+    pending = db.session.execute(select(PendingAnswers).filter_by(key=key)).scalar()
+    if pending is None:
+        return None
+    token, answers = pending.token, pending.answers
+    db.session.delete(pending)
+    db.session.commit()
+    try:
+        return submit(user, token, lambda _spec: answers)
+    except QuizRefused:
+        return None
+
+
+def result_view(attempt: Attempt) -> dict:
+    """What the result page shows: questions in the attempt's order with right/wrong,
+    the chosen options' feedback, the explanation, and the quiz status now."""
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    ordered = quizforms.form_questions(quiz.spec, attempt.seed, quiz.shuffle)
+    questions = []
+    for shown in ordered:
+        spec = quiz.spec["questions"][shown["index"]]
+        answer = attempt.answers.get(str(shown["index"]))
+        chosen = set(answer if isinstance(answer, list) else [answer] if answer else [])
+        feedback = [
+            o["feedback_html"] for o in spec.get("options", []) if o["id"] in chosen and o["feedback_html"]
+        ]
+        options = [{**o, "chosen": o["id"] in chosen} for o in spec.get("options", [])]
+        typed = answer if spec["kind"] in ("text", "numeric") else None
+        questions.append(
+            {
+                "html": spec["html"],
+                "right": attempt.results[shown["index"]],
+                "options": options,
+                "typed": typed,
+                "feedback": feedback,
+            }
+        )
+    version = db.session.get(CourseVersion, attempt.version_id)
+    lesson = db.session.get(Lesson, quiz.lesson_id)
+    course = db.session.get(Course, attempt.course_id)
+    return {
+        "attempt": attempt,
+        "quiz": quiz,
+        "questions": questions,
+        "version": version,
+        "lesson": lesson,
+        "course": course,
+    }
+
+
+def my_courses(user: User) -> list[CourseProgress]:
+    """Progress in every published course the user has started, most recent first."""
+    started = select(LessonRead.course_id).filter_by(user_id=user.id).distinct()
+    query = select(Course).where(Course.id.in_(started), Course.live_version_id.is_not(None))
+    return [course_progress(user, course) for course in db.session.execute(query).scalars()]

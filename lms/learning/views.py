@@ -1,0 +1,129 @@
+"""Reading courses and taking quizzes: outline, lessons, quiz submissions, results, progress."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, user_logged_in
+
+from lms.courses import services as courses
+from lms.extensions import csrf
+from lms.learning import quizforms, services
+
+bp = Blueprint("learning", __name__)
+PENDING = "pending_answers"
+
+
+@bp.errorhandler(courses.NotFound)
+def not_found(_error):
+    """Unknown courses and lessons are plain 404 pages."""
+    return render_template("errors/error.html", code=404), 404
+
+
+@bp.get("/courses/<slug>/")
+@login_required
+def course(slug: str):
+    """The introduction, a progress bar and each lesson's state."""
+    found = courses.get_course(slug)
+    return render_template(
+        "learning/course.html", course=found, progress=services.course_progress(current_user, found)
+    )
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    """A lesson with its quiz forms; opening it marks it read (only ever the reader's own
+    progress, idempotent, so harmless on GET)."""
+    found = courses.get_course(slug)
+    version, item = courses.live_lesson(slug, lesson_slug)
+    services.record_read(current_user, found, item)
+    tokens = session.setdefault("quiz_tokens", {})
+    quizzes = {}
+    for quiz in item.quizzes:
+        token = services.attempt_token(current_user, quiz, tokens)
+        seed = quizforms.read_token(token)["s"]
+        quizzes[quiz.key] = {
+            "quiz": quiz,
+            "token": token,
+            "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
+            "status": services.quiz_status(current_user, quiz),
+        }
+    session.modified = True
+    lessons = version.lessons
+    position = lessons.index(item)
+    neighbours = (
+        lessons[position - 1] if position else None,
+        lessons[position + 1] if position + 1 < len(lessons) else None,
+    )
+    return render_template(
+        "learning/lesson.html",
+        course=found,
+        version=version,
+        lesson=item,
+        quizzes=quizzes,
+        neighbours=neighbours,
+    )
+
+
+@bp.post("/quizzes/submit")
+@csrf.exempt  # the signed one-time attempt token, bound to the user, does CSRF's job and survives an expired session
+def submit():
+    """Record a submission once; after an expired session keep the answers until sign-in."""
+    token = request.form.get("token", "")
+    if not current_user.is_authenticated:
+        if quizforms.read_token(token) is None:
+            abort(400)
+        session[PENDING] = services.keep_pending(token, request.form)
+        flash(_("You were signed out. Sign in again and your answers will be recorded."), "info")
+        return redirect(url_for("auth.login", next=url_for("learning.resume")))
+    try:
+        attempt = services.submit(
+            current_user, token, lambda spec: quizforms.answers_from_form(spec, request.form)
+        )
+    except services.QuizRefused as refused:
+        flash(str(refused), "error")
+        return redirect(request.referrer or url_for("main.home"))
+    session.get("quiz_tokens", {}).pop(str(attempt.quiz_id), None)
+    session.modified = True
+    return redirect(url_for("learning.result", attempt_id=attempt.id))
+
+
+def init_app(app) -> None:
+    """Record answers kept across an expired session when their owner signs in."""
+    user_logged_in.connect(record_pending_answers, app)
+
+
+def record_pending_answers(_app, user, **_extra):
+    """Answers posted while signed out are recorded as part of signing in (a POST)."""
+    key = session.pop(PENDING, None)
+    if key:
+        attempt = services.submit_pending(user, key)
+        if attempt is not None:
+            session["resumed_attempt"] = attempt.id
+
+
+@bp.get("/quizzes/resume")
+@login_required
+def resume():
+    """Where sign-in leads after answers were kept: the recorded result, if any."""
+    attempt_id = session.pop("resumed_attempt", None)
+    if attempt_id is None:
+        flash(_("Your earlier answers could not be recorded. Please take the quiz again."), "error")
+        return redirect(url_for("main.home"))
+    return redirect(url_for("learning.result", attempt_id=attempt_id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def result(attempt_id: int):
+    """Score, pass or fail, each question right or wrong, feedback and the explanation."""
+    attempt = services.attempt_for(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    return render_template("learning/result.html", **services.result_view(attempt))
+
+
+@bp.get("/progress")
+@login_required
+def progress():
+    """The signed-in user's own progress in every course they started."""
+    return render_template("learning/progress.html", rows=services.my_courses(current_user))

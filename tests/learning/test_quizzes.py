@@ -1,0 +1,233 @@
+"""Reading lessons and taking quizzes: one attempt per token, limits, shuffling, carry-over, completion."""
+
+import re
+
+import pytest
+
+from lms.courses.models import Course, Quiz
+from lms.courses.parser import parse_course
+from lms.courses.publishing import publish
+from lms.extensions import db
+from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
+from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
+
+
+@pytest.fixture
+def learner(world, auth, sample_course):
+    auth.login(world.sahayak_kol)
+    return world.sahayak_kol
+
+
+def quiz(key: str) -> Quiz:
+    course = db.session.execute(db.select(Course)).scalar_one()
+    return db.session.execute(
+        db.select(Quiz).filter_by(version_id=course.live_version_id, key=key)
+    ).scalar_one()
+
+
+def form_of(page: str, key: str) -> tuple[str, list[str]]:
+    """The token and question order (indexes) of a quiz form on a lesson page."""
+    section = page.split(f'id="quiz-{key}"', 1)[1]
+    token = re.search(r'name="token" value="([^"]+)"', section).group(1)
+    order = re.findall(r'name="q(\d+)"', section)
+    return token, list(dict.fromkeys(order))
+
+
+def right_answers(key: str) -> dict:
+    """Form data answering every question of the quiz right."""
+    data = {}
+    for index, question in enumerate(quiz(key).spec["questions"]):
+        if question["kind"] in ("single", "multiple"):
+            data[f"q{index}"] = [o["id"] for o in question["options"] if o["correct"]]
+        elif question["kind"] == "numeric":
+            data[f"q{index}"] = "৪২"
+        else:
+            data[f"q{index}"] = question["accepted"][0].upper()
+    return data
+
+
+def attempts() -> list[Attempt]:
+    return db.session.execute(db.select(Attempt).order_by(Attempt.id)).scalars().all()
+
+
+def test_opening_a_lesson_marks_it_read(client, learner):
+    assert client.get("/courses/safe-accounts/lessons/phishing").status_code == 200
+    client.get("/courses/safe-accounts/lessons/phishing")
+    reads = db.session.execute(db.select(LessonRead)).scalars().all()
+    assert [(r.user_id, r.lesson_slug) for r in reads] == [(learner.id, "phishing")]
+    outline = client.get("/courses/safe-accounts/").get_data(as_text=True)
+    assert "Read · quiz not passed yet" in outline and "Not started" in outline
+
+
+def test_lesson_has_previous_and_next(client, learner):
+    page = client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True)
+    assert 'rel="next" href="/courses/safe-accounts/lessons/phishing"' in page and 'rel="prev"' not in page
+    page = client.get("/courses/safe-accounts/lessons/phishing").get_data(as_text=True)
+    assert 'rel="prev" href="/courses/safe-accounts/lessons/passwords"' in page
+
+
+def test_submitting_grades_on_the_server_and_shows_the_result(client, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    answers = right_answers("safe-password") | {
+        "q1": quiz("safe-password").spec["questions"][1]["options"][1]["id"]
+    }
+    response = client.post("/quizzes/submit", data={"token": token, **answers})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/attempts/")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Passed: 75% (pass mark 60%)" in page
+    assert page.count("<strong>Right</strong>") == 3 and page.count("<strong>Wrong</strong>") == 1
+    assert "Explanation shown once the quiz is <strong>submitted</strong>" in page
+    progress = db.session.execute(db.select(QuizProgress)).scalar_one()
+    assert (progress.attempts, progress.best_score, progress.passed_at is not None) == (1, 75, True)
+
+
+def test_chosen_options_feedback_is_shown_after_submission(client, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    options = quiz("safe-password").spec["questions"][0]["options"]
+    response = client.post("/quizzes/submit", data={"token": token, "q0": [options[1]["id"]]})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nobody else should ever know your password." in page and "Not passed: 0%" in page
+
+
+def test_a_replayed_post_records_one_attempt_and_shows_the_same_result(client, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    first = client.post("/quizzes/submit", data={"token": token, **right_answers("safe-password")})
+    again = client.post("/quizzes/submit", data={"token": token, "q0": "nonsense"})
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(attempts()) == 1 and attempts()[0].score == 100
+    assert db.session.execute(db.select(QuizProgress)).scalar_one().attempts == 1
+
+
+def test_a_new_token_after_each_submission_and_the_same_on_reload(client, learner):
+    page = client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True)
+    token, order = form_of(page, "safe-password")
+    assert form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    ) == (token, order)
+    client.post("/quizzes/submit", data={"token": token})
+    assert (
+        form_of(
+            client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+        )[0]
+        != token
+    )
+
+
+def test_grading_follows_option_ids_whatever_the_order(client, learner):
+    for _ in range(3):
+        token, _ = form_of(
+            client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+        )
+        client.post("/quizzes/submit", data={"token": token, **right_answers("safe-password")})
+    assert [attempt.score for attempt in attempts()] == [100, 100, 100]
+    assert len({attempt.seed for attempt in attempts()}) == 3
+
+
+def test_form_questions_shuffle_by_seed_and_hide_answers(app, sample_course):
+    from lms.learning.quizforms import form_questions
+
+    spec = quiz("safe-password").spec
+    first = form_questions(spec, 7, shuffle=True)
+    assert form_questions(spec, 7, shuffle=True) == first  # stable on reload of the same attempt
+    orders = {tuple(q["index"] for q in form_questions(spec, seed, shuffle=True)) for seed in range(20)}
+    assert len(orders) > 1
+    assert [q["index"] for q in form_questions(spec, 7, shuffle=False)] == [0, 1, 2, 3]
+    for question in first:
+        assert set(question) == {"index", "kind", "html", "options"}
+        assert all(set(option) == {"id", "html"} for option in question["options"])
+
+
+def test_attempt_limit_is_enforced_on_the_server(client, learner):
+    for _ in range(3):
+        token, _ = form_of(
+            client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+        )
+        client.post("/quizzes/submit", data={"token": token})
+    page = client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True)
+    assert "You have used all attempts at this quiz." in page
+    from lms.learning import quizforms
+
+    forged = quizforms.make_token(learner.id, quiz("safe-password").id, 1, "fresh")
+    response = client.post(
+        "/quizzes/submit", data={"token": forged, **right_answers("safe-password")}, follow_redirects=True
+    )
+    assert "You have used all 3 attempts at this quiz." in response.get_data(as_text=True)
+    assert len(attempts()) == 3
+
+
+def test_tokens_are_bound_to_their_user(client, auth, world, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    auth.logout()
+    auth.login(world.trainer_kol)
+    response = client.post("/quizzes/submit", data={"token": token}, follow_redirects=True)
+    assert "This quiz form is not valid any more" in response.get_data(as_text=True)
+    assert client.post("/quizzes/submit", data={"token": "forged"}, follow_redirects=True).status_code == 200
+    assert attempts() == []
+
+
+def test_expired_session_keeps_the_answers_until_sign_in(client, auth, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    with client.session_transaction() as state:
+        state.clear()  # the session expired while the sahayak was answering
+    response = client.post("/quizzes/submit", data={"token": token, **right_answers("safe-password")})
+    assert response.headers["Location"].startswith("/login?next=")
+    assert "Sign in again and your answers will be recorded" in client.get("/login").get_data(as_text=True)
+    assert attempts() == []
+    response = auth.login(learner, query_string={"next": "/quizzes/resume"})
+    assert response.headers["Location"] == "/quizzes/resume"
+    result = client.get("/quizzes/resume")
+    assert result.headers["Location"] == f"/attempts/{attempts()[0].id}"
+    assert len(attempts()) == 1 and attempts()[0].score == 100
+
+
+def test_results_belong_to_their_owner(client, auth, world, learner):
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    location = client.post("/quizzes/submit", data={"token": token}).headers["Location"]
+    auth.logout()
+    auth.login(world.sahayak_dar)
+    assert client.get(location).status_code == 404
+
+
+def complete_course(client):
+    for lesson, key in (("passwords", "safe-password"), ("phishing", "phishing")):
+        token, _ = form_of(client.get(f"/courses/safe-accounts/lessons/{lesson}").get_data(as_text=True), key)
+        client.post("/quizzes/submit", data={"token": token, **right_answers(key)})
+
+
+def test_completion_when_every_lesson_is_read_and_every_quiz_passed(client, learner):
+    complete_course(client)
+    completion = db.session.execute(db.select(Completion)).scalar_one()
+    assert completion.user_id == learner.id
+    outline = client.get("/courses/safe-accounts/").get_data(as_text=True)
+    assert "100% done" in outline and "Completed" in outline
+    assert "Completed" in client.get("/progress").get_data(as_text=True)
+
+
+def test_new_version_keeps_progress_of_unchanged_quizzes_only(client, learner):
+    complete_course(client)
+    changed = course_files(**{"01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 1")})
+    publish(parse_course("safe-accounts", changed), None, "cli")
+    outline = client.get("/courses/safe-accounts/").get_data(as_text=True)
+    assert "Read · quiz not passed yet" in outline  # the changed quiz must be retaken
+    assert "✔ Quiz passed" in outline  # the unchanged phishing quiz carried over
+    assert db.session.execute(db.select(Completion)).scalar_one() is not None  # completion stays on record
+    prose = course_files(
+        **{
+            "01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 1"),
+            "02-phishing.md": LESSON_TWO.replace("Links can lie.", "Links lie."),  # prose only
+        }
+    )
+    publish(parse_course("safe-accounts", prose), None, "cli")
+    assert client.get("/courses/safe-accounts/").get_data(as_text=True).count("✔ Quiz passed") == 1
