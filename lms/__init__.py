@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach each feature's views."""
     from lms import errors, health
     from lms.auth.views import bp as auth_bp
+    from lms.batches.views import bp as batches_bp
     from lms.courses.views import bp as courses_bp
     from lms.learning import views as learning
     from lms.main.views import bp as main_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning.bp)
+    app.register_blueprint(batches_bp)
     learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)

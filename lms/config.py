@@ -33,6 +33,7 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_PHONE = "10 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
+    JOIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # generous: a workshop may share one address
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method)
     PASSWORD_MIN_LENGTH = 8
     PROXY_FIX_X_FOR = 0

@@ -47,7 +47,7 @@ MATRIX = {
     "people.sheet_delete": ("POST", "/people/sheets/{token}/delete", None),
 }
 # Sheets belong to their maker alone (the Kolkata cell head); everyone else gets 404.
-SHEET_OUTCOMES = {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 404, "cell_head_in_scope": 200}
+SHEET_OUTCOMES = {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 404, "cell_head_in_scope": 200}
 SHEET_OUTCOMES |= {"cell_head_out_of_scope": 404, "admin": 404}
 for _endpoint in ("people.sheet", "people.sheet_download", "people.sheet_delete"):
     _method, _path, _ = MATRIX[_endpoint]
@@ -82,6 +82,35 @@ MATRIX |= {
         "/courses/safe-accounts/discard",
         PUBLISHERS | {"trainer": 302, "admin": 302},
     ),
+}
+
+# {batch}/{code}: a batch led by the Kolkata trainer in Kolkata.
+BATCH_VIEWERS = {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 200, "cell_head_in_scope": 200}
+BATCH_VIEWERS |= {"cell_head_out_of_scope": 404, "admin": 200}
+BATCH_ACTORS = BATCH_VIEWERS | {"trainer": 302, "cell_head_in_scope": 302, "admin": 302}
+EVERYONE = dict.fromkeys(VISITORS, 200)
+MATRIX |= {
+    "batches.index": ("GET", "/batches/", READERS),
+    "batches.new": (
+        "GET",
+        "/batches/new",
+        PUBLISHERS | {"cell_head_in_scope": 200, "cell_head_out_of_scope": 200},
+    ),
+    "batches.detail": ("GET", "/batches/{batch}", BATCH_VIEWERS),
+    "batches.roster_csv": ("GET", "/batches/{batch}/roster.csv", BATCH_VIEWERS),
+    "batches.poster": ("GET", "/batches/{batch}/poster.pdf", BATCH_VIEWERS),
+    "batches.toggle": ("POST", "/batches/{batch}/close", BATCH_ACTORS),
+    "batches.import_members": ("POST", "/batches/{batch}/members", BATCH_ACTORS),
+    # Making a leader: only cell heads in scope and admins get as far as the rule (not completed: back with a message).
+    "batches.make_leader": (
+        "POST",
+        "/people/{target}/leader?course_id={course}",
+        {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 404, "cell_head_in_scope": 302}
+        | {"cell_head_out_of_scope": 404, "admin": 302},
+    ),
+    "batches.enter_code": ("GET", "/join", EVERYONE),
+    "batches.join": ("GET", "/join/{code}", EVERYONE),
+    "batches.register": ("POST", "/join/{code}/register", dict.fromkeys(VISITORS, 400)),  # an empty form
 }
 
 PUBLIC_FILES = {"static"}
@@ -128,6 +157,16 @@ def make_sheet(client, auth, head) -> str:
     return location.rsplit("/", 1)[1]
 
 
+def make_batch(world, version):
+    from datetime import date
+
+    from lms.batches.services import create_batch
+
+    return create_batch(
+        world.trainer_kol, version.course_id, "Batch", "", date(2026, 12, 1), world.kolkata.id
+    )
+
+
 def make_attempt(user) -> int:
     from lms.courses.models import Quiz
     from lms.extensions import db
@@ -147,8 +186,13 @@ def test_access(endpoint, visitor, client, auth, world, visitors, sample_course)
     if user is not None:
         auth.login(user)
     attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
-    url = path.format(target=world.sahayak_kol.id, token=token, attempt=attempt)
-    with client.open(url, method=method) as response:
+    batch = make_batch(world, sample_course) if "{batch}" in path or "{code}" in path else None
+    url, _, query = path.format(
+        target=world.sahayak_kol.id, token=token, attempt=attempt, batch=getattr(batch, "id", 0),
+        code=getattr(batch, "join_code", ""), course=sample_course.course_id,
+    ).partition("?")  # fmt: skip
+    data = dict(pair.split("=") for pair in query.split("&")) if query else None
+    with client.open(url, method=method, data=data) as response:
         expected = outcomes[visitor]
         if expected == SIGN_IN:
             assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -13,11 +13,13 @@ from lms.extensions import db
 TRANSLATIONS = Path(__file__).parent.parent / "lms" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+JOIN_CODE = re.compile(r'class="code" translate="no">(\w+)<')
 FILE_NAME = re.compile(r"[\w-]+\.(?:md|csv|zip|pdf)\b")  # file names users must see as they are
 # Tokens users must see as they are: file formats and CSV column names (see the .po glossary).
 ALLOWED_LATIN = {
     "CSV",
     "PDF",
+    "QR",
     "front",  # "front matter", the course-format term trainers find in docs/course-format.md
     "matter",
     "zip",
@@ -105,6 +107,12 @@ def bengali_world(make_region, make_user):
     return people
 
 
+def english_course_id() -> int:
+    from lms.courses.models import Course
+
+    return db.session.execute(db.select(Course.id)).scalar_one()
+
+
 @pytest.fixture
 def english_course(app):
     """A published course whose content is English (marked lang="en" on the page)."""
@@ -129,6 +137,28 @@ def course_pages(client, role: str) -> dict:
     pages[f"{role} result"] = client.get(submitted.headers["Location"])
     pages[f"{role} progress"] = client.get("/progress")
     pages[f"{role} outline after"] = client.get("/courses/safe-accounts/")
+    pages[f"{role} batches"] = client.get("/batches/")
+    pages[f"{role} enter code"] = client.get("/join")
+    pages[f"{role} bad code"] = client.post("/join", data={"code": "ZZZZZZ"})
+    if role != "sahayak":
+        pages[f"{role} new batch"] = client.get("/batches/new")
+        batch = client.post(
+            "/batches/new",
+            data={
+                "course_id": english_course_id(),
+                "name": "দল",
+                "starts_on": "2026-12-01",
+                "region_code": "WB-KOL",
+            },
+        )
+        pages[f"{role} batch"] = client.get(batch.headers["Location"])
+        code = re.search(
+            r'class="code" translate="no">(\w+)<', pages[f"{role} batch"].get_data(as_text=True)
+        ).group(1)
+        pages[f"{role} join page"] = client.get(f"/join/{code}")
+        bad = {"file": (io.BytesIO("name,phone,region\nক,1,WB-KOL\n".encode()), "তালিকা.csv")}
+        pages[f"{role} batch csv errors"] = client.post(batch.headers["Location"] + "/members", data=bad)
+        pages[f"{role} poster"] = client.get(batch.headers["Location"] + "/poster.pdf")
     if role in ("trainer", "admin"):
         broken = "---\ntitle: T\nভুল: 1\n---\n```quiz id=x\n? Q\n- [ ] a\n```\n"
         pages |= {
@@ -175,7 +205,11 @@ def test_pages_for_every_role_have_no_untranslated_ui_string(
         pages |= course_pages(client, role)
         auth.logout()
     for name, response in pages.items():
+        if response.mimetype == "application/pdf":
+            continue  # the poster's text is checked through its template's messages
         html = response.get_data(as_text=True)
+        for code in JOIN_CODE.findall(html):  # batch codes are data, even inside a message
+            html = html.replace(code, "")
         assert f'<html lang="{lang}">' in html, name
         assert untranslated_words(html, lang) == set(), name
 
@@ -218,3 +252,24 @@ def test_the_checker_finds_english_ui_text(client, auth, world):
     assert {"Welcome", "Register", "Total", "Cell", "Sign"} <= untranslated_words(english, "en")
     # The language buttons carry their own lang: on a Hindi page, "English" is not UI text.
     assert "English" not in untranslated_words(english.replace('lang="en">', 'lang="hi">', 1), "hi")
+
+
+def test_anonymous_join_page_is_translated(client, bengali_world, english_course):
+    from datetime import date
+
+    from lms.batches.services import create_batch
+
+    batch = create_batch(
+        bengali_world["trainer"],
+        english_course.course_id,
+        "দল",
+        "",
+        date(2026, 12, 1),
+        bengali_world["trainer"].region_id,
+    )
+    for lang in ("bn", "hi"):
+        page = client.get(f"/join/{batch.join_code}", headers={"Accept-Language": lang}).get_data(
+            as_text=True
+        )
+        assert f'<html lang="{lang}">' in page and 'name="region_id"' in page
+        assert untranslated_words(page, lang) == set()

@@ -1,7 +1,5 @@
 """Sign-in rules: passwords, authentication, one-time passwords, resets."""
 
-import secrets
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,9 +8,9 @@ from lms.auth.scope import find_user_in_scope, may_manage_role
 from lms.extensions import db
 from lms.people.models import User
 from lms.people.phones import PhoneError, normalise_phone
+from lms.readable import READABLE_ALPHABET, readable_code
 
-# No 0/O, 1/I/L: one-time passwords are read aloud and copied from paper.
-OTP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+OTP_ALPHABET = READABLE_ALPHABET  # one-time passwords are read aloud and copied from paper
 OTP_LENGTH = 8
 
 
@@ -41,12 +39,12 @@ def authenticate(raw_phone: str, password: str) -> User:
     return user
 
 
-def check_new_password(user: User, password: str) -> None:
-    """Raise AuthError if the password is too weak for this user."""
+def check_new_password(phone: str, password: str) -> None:
+    """Raise AuthError if the password is too weak for the user with this number."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise AuthError(_l("Use at least %(count)d characters.", count=minimum))
-    if user.phone in password:
+    if phone in password:
         raise AuthError(_l("Do not use your mobile number in your password."))
 
 
@@ -56,7 +54,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AuthError(_l("The current password is wrong."))
     if new == current:
         raise AuthError(_l("Choose a password different from the current one."))
-    check_new_password(user, new)
+    check_new_password(user.phone, new)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     db.session.commit()
@@ -64,7 +62,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def one_time_password() -> str:
     """A random password to hand over on paper, e.g. K7P4M9QX."""
-    return "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+    return readable_code(OTP_LENGTH)
 
 
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:

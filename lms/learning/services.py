@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.batches.models import Batch, Membership
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.extensions import db
 from lms.learning import quizforms
@@ -271,7 +272,12 @@ def result_view(attempt: Attempt) -> dict:
 
 
 def my_courses(user: User) -> list[CourseProgress]:
-    """Progress in every published course the user has started, most recent first."""
-    started = select(LessonRead.course_id).filter_by(user_id=user.id).distinct()
-    query = select(Course).where(Course.id.in_(started), Course.live_version_id.is_not(None))
+    """Progress in every published course the user started or joined a batch for."""
+    started = select(LessonRead.course_id).filter_by(user_id=user.id)
+    joined = (
+        select(Batch.course_id)
+        .join(Membership, Membership.batch_id == Batch.id)
+        .where(Membership.user_id == user.id)
+    )
+    query = select(Course).where(Course.id.in_(started.union(joined)), Course.live_version_id.is_not(None))
     return [course_progress(user, course) for course in db.session.execute(query).scalars()]

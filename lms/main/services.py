@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from lms.auth.scope import VISIBLE_ROLES, regions_in_scope, users_in_scope
+from lms.batches.models import LeaderGrant
 from lms.extensions import db
+from lms.learning.services import my_courses
 from lms.people.models import User
 
 
@@ -26,3 +28,17 @@ def home_figures(actor: User) -> HomeFigures:
     regions = regions_in_scope(actor).subquery()
     region_count = db.session.execute(db.select(func.count()).select_from(regions)).scalar_one()
     return HomeFigures(sum(by_role.values()), by_role, region_count)
+
+
+@dataclass
+class SahayakHome:
+    """A sahayak's courses in progress and whether they lead batches."""
+
+    progress: list
+    leads: bool
+
+
+def sahayak_home(user: User) -> SahayakHome:
+    """Courses started or joined through a batch, and leader status."""
+    leads = db.session.execute(db.select(LeaderGrant.id).filter_by(user_id=user.id)).first() is not None
+    return SahayakHome(my_courses(user), leads)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.auth.views import safe_next
 from lms.main.forms import LanguageForm
-from lms.main.services import home_figures
+from lms.main.services import home_figures, sahayak_home
 from lms.people import services as people_services
 from lms.people.models import Role
 
@@ -16,8 +16,9 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     """What this user does next, by role."""
-    figures = None if current_user.role == Role.SAHAYAK else home_figures(current_user)
-    return render_template(f"main/home_{current_user.role}.html", figures=figures)
+    if current_user.role == Role.SAHAYAK:
+        return render_template("main/home_sahayak.html", home=sahayak_home(current_user))
+    return render_template(f"main/home_{current_user.role}.html", figures=home_figures(current_user))
 
 
 @bp.post("/language")

@@ -13,7 +13,7 @@ from lms.extensions import db
 from lms.pdf import render_pdf
 from lms.people.models import PasswordSheet, User
 from lms.people.phones import format_phone
-from lms.people.services import Issued, import_users
+from lms.people.services import Issued, NewPerson, import_users
 
 
 def sheets_dir() -> Path:
@@ -46,16 +46,22 @@ def import_with_sheet(
     actor: User | None,
     directory: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    allowed: Callable[[NewPerson], None] | None = None,
+    then: Callable[[list[Issued]], None] | None = None,
 ) -> tuple[list[Issued], str]:
     """Import users and write their sheet; commit only when both succeeded.
 
-    Returns the created users and the sheet token (files `<token>.pdf`/`.csv`).
+    `allowed` replaces the usual scope check per person; `then` runs before the commit
+    (e.g. to add everyone to a batch). Returns the users and the sheet token
+    (files `<token>.pdf`/`.csv`).
     """
     directory = directory or sheets_dir()
     token = secrets.token_urlsafe(24)
     paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
     try:
-        issued = import_users(data, filename, actor, progress)
+        issued = import_users(data, filename, actor, progress, allowed)
+        if then is not None:
+            then(issued)
         _write_private(paths[0], sheet_csv(issued))
         _write_private(paths[1], sheet_pdf(issued))
         if actor is not None:

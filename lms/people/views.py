@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from lms.auth.forms import EmptyForm
 from lms.auth.scope import find_user_in_scope, may_manage_role
 from lms.auth.services import NotAllowed, reset_password
+from lms.batches.services import completed_courses
 from lms.people import queries, sheets
 from lms.people.csvfiles import ImportFailed
 from lms.people.forms import ImportUsersForm
@@ -18,11 +19,15 @@ MANAGERS = {Role.TRAINER, Role.CELL_HEAD, Role.ADMIN}
 IMPORTERS = {Role.CELL_HEAD, Role.ADMIN}
 
 
+# Sheets are checked against their maker instead: a sahayak batch leader may have made one.
+OWNER_CHECKED = {"people.sheet", "people.sheet_download", "people.sheet_delete"}
+
+
 @bp.before_request
 @login_required
 def only_managers():
-    """Sahayaks have no business here."""
-    if current_user.role not in MANAGERS:
+    """Sahayaks have no business here (but for their own password sheets)."""
+    if current_user.role not in MANAGERS and request.endpoint not in OWNER_CHECKED:
         abort(403)
 
 
@@ -41,7 +46,12 @@ def detail(user_id: int):
     if person is None:
         abort(404)
     can_reset = person.id != current_user.id and may_manage_role(current_user, person.role)
-    return render_template("people/detail.html", person=person, form=EmptyForm(), can_reset=can_reset)
+    completed = (
+        completed_courses(person) if current_user.role in IMPORTERS and person.role == Role.SAHAYAK else []
+    )
+    return render_template(
+        "people/detail.html", person=person, form=EmptyForm(), can_reset=can_reset, completed=completed
+    )
 
 
 @bp.post("/<int:user_id>/reset-password")

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 HOME_MARKERS = {
-    "sahayak": "Your trainer will give you a batch code",
+    "sahayak": "Join a batch with the code from your trainer",
     "trainer": "See the sahayaks in your area",
     "cell_head": "Register people from a CSV file",
     "admin": "See and manage everyone",

@@ -1,0 +1,50 @@
+"""Forms for batches, joining and registering."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+
+class BatchForm(FlaskForm):
+    """A new batch: course, name, place, date and region."""
+
+    course_id = SelectField(_l("Course"), coerce=int, validators=[InputRequired()])
+    name = StringField(_l("Batch name"), validators=[DataRequired(), Length(max=200)])
+    place = StringField(_l("Place"), validators=[Length(max=200)])
+    starts_on = DateField(_l("Date"), validators=[InputRequired()])
+    region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=64)])
+
+
+class CodeForm(FlaskForm):
+    """The join code as typed."""
+
+    code = StringField(_l("Batch code"), validators=[DataRequired(), Length(max=32)])
+
+
+class RegisterForm(FlaskForm):
+    """A new sahayak joining a batch."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    phone = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=32)])
+    region_id = HiddenField(validators=[DataRequired()])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class LeaderForm(FlaskForm):
+    """Make a sahayak a batch leader for a course they completed."""
+
+    course_id = IntegerField(validators=[InputRequired()])
+
+
+class MembersCsvForm(FlaskForm):
+    """A CSV of new people to register into the batch."""
+
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv"], _l("Choose a .csv file."))]
+    )

@@ -1,0 +1,245 @@
+"""Batches: create, join by code, register, rosters, posters, leaders."""
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from lms.auth.forms import EmptyForm
+from lms.batches import services
+from lms.batches.forms import BatchForm, CodeForm, LeaderForm, MembersCsvForm, RegisterForm
+from lms.batches.poster import poster_pdf
+from lms.extensions import limiter
+from lms.i18n import current_language
+from lms.people import sheets
+from lms.people.csvfiles import ImportFailed
+from lms.people.regions import find_region
+
+bp = Blueprint("batches", __name__)
+
+
+def join_limit() -> str:
+    """Join attempts per address (codes must not be guessable by brute force)."""
+    return current_app.config["JOIN_LIMIT_PER_ADDRESS"]
+
+
+@bp.errorhandler(services.NotFound)
+def not_found(_error):
+    return render_template("errors/error.html", code=404), 404
+
+
+@bp.get("/batches/")
+@login_required
+def index():
+    """Batches the user leads or oversees."""
+    return render_template("batches/index.html", rows=services.list_batches(current_user))
+
+
+@bp.route("/batches/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Start a batch for a course the user may lead."""
+    courses = services.leadable_courses(current_user)
+    if not courses:
+        abort(403)
+    form = BatchForm()
+    form.course_id.choices = [(version.course_id, version.title) for version in courses]
+    if request.method == "GET" and current_user.region:
+        form.region_code.data = current_user.region.code
+    if form.validate_on_submit():
+        region = find_region(form.region_code.data.strip())
+        try:
+            batch = services.create_batch(
+                current_user,
+                form.course_id.data,
+                form.name.data,
+                form.place.data or "",
+                form.starts_on.data,
+                region.id if region else 0,
+            )
+        except services.BatchError as error:
+            form.region_code.errors.append(str(error))
+        else:
+            flash(_("Batch created. Its join code is %(code)s.", code=batch.join_code), "success")
+            return redirect(url_for("batches.detail", batch_id=batch.id))
+    return render_template("batches/new.html", form=form)
+
+
+@bp.get("/batches/<int:batch_id>")
+@login_required
+def detail(batch_id: int):
+    """The roster, per-quiz results, the join code and what the leader can do."""
+    batch = services.get_batch(current_user, batch_id)
+    rows = services.roster(batch)
+    return render_template(
+        "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows),
+        form=EmptyForm(), csv_form=MembersCsvForm(), course=services.live_version(batch),
+    )  # fmt: skip
+
+
+@bp.post("/batches/<int:batch_id>/<any(open, close):action>")
+@login_required
+def toggle(batch_id: int, action: str):
+    """Open or close the join code."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.set_open(current_user, batch_id, action == "open")
+    return redirect(url_for("batches.detail", batch_id=batch_id))
+
+
+@bp.get("/batches/<int:batch_id>/roster.csv")
+@login_required
+def roster_csv(batch_id: int):
+    """The roster as a spreadsheet."""
+    batch = services.get_batch(current_user, batch_id)
+    keys = [quiz.key for quiz in services.course_quizzes(batch)]
+    data = services.roster_csv(batch, services.roster(batch), keys)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"batch-{batch.join_code}.csv",
+    )
+
+
+@bp.get("/batches/<int:batch_id>/poster.pdf")
+@login_required
+def poster(batch_id: int):
+    """A printable poster with the join code and a QR code to the join page."""
+    batch = services.get_batch(current_user, batch_id)
+    url = url_for("batches.join", code=batch.join_code, _external=True)
+    data = poster_pdf(batch, services.live_version(batch), url)
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", download_name=f"batch-{batch.join_code}.pdf"
+    )
+
+
+@bp.post("/batches/<int:batch_id>/members")
+@login_required
+def import_members(batch_id: int):
+    """Register people from a CSV into the batch, all or nothing, with a password sheet."""
+    batch = services.get_batch(current_user, batch_id)
+    form = MembersCsvForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors) or _("Choose a .csv file."), "error")
+        return redirect(url_for("batches.detail", batch_id=batch_id))
+    upload = form.file.data
+    try:
+        issued, token = sheets.import_with_sheet(
+            upload.read(), upload.filename or "upload.csv", current_user,
+            allowed=services.batch_import_rule(current_user, batch), then=services.add_members(batch, current_user),
+        )  # fmt: skip
+    except ImportFailed as failure:
+        rows = services.roster(batch)
+        return render_template(
+            "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows), form=EmptyForm(),
+            csv_form=form, course=services.live_version(batch), problems=failure.problems,
+        ), 400  # fmt: skip
+    flash(_("%(count)d people registered.", count=len(issued)), "success")
+    return redirect(url_for("people.sheet", token=token))
+
+
+@bp.post("/people/<int:user_id>/leader")
+@login_required
+def make_leader(user_id: int):
+    """A cell head lets a sahayak who completed a course lead batches of it."""
+    form = LeaderForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.grant_leader(current_user, user_id, form.course_id.data)
+    except services.BatchError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("They can now lead batches for this course."), "success")
+    return redirect(url_for("people.detail", user_id=user_id))
+
+
+# One budget for every way of trying codes, so they cannot be enumerated.
+join_budget = limiter.shared_limit(
+    join_limit,
+    scope="join",
+    exempt_when=lambda: request.method == "GET" and request.endpoint == "batches.enter_code",
+)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@join_budget
+def enter_code():
+    """Type a batch code."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        batch = services.batch_by_code(form.code.data)
+        if batch is not None:
+            return redirect(url_for("batches.join", code=batch.join_code))
+        form.code.errors.append(_("No batch has this code. Check it with your trainer."))
+    return render_template("batches/enter_code.html", form=form)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@join_budget
+def join(code: str):
+    """A batch's join page: join when signed in, or register as a new sahayak."""
+    batch = services.batch_by_code(code)
+    if batch is None:
+        abort(404)
+    if request.method == "POST" and current_user.is_authenticated:
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        try:
+            added = services.join(current_user, batch)
+        except services.BatchError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                _("You have joined the batch.") if added else _("You are already in this batch."), "success"
+            )
+            return redirect(url_for("learning.course", slug=services.course_slug(batch)))
+    trail, children = services.region_choices(batch, request.args.get("region", type=int))
+    form = RegisterForm(region_id=trail[-1].id)
+    return render_template(
+        "batches/join.html",
+        batch=batch,
+        course=services.live_version(batch),
+        form=form,
+        trail=trail,
+        children=children,
+        join_form=EmptyForm(),
+    )
+
+
+@bp.post("/join/<code>/register")
+@join_budget
+def register(code: str):
+    """Register a new sahayak into the batch and sign them in."""
+    batch = services.batch_by_code(code)
+    if batch is None:
+        abort(404)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_and_join(
+                batch,
+                form.name.data,
+                form.phone.data,
+                int(form.region_id.data),
+                form.password.data,
+                current_language(),
+            )
+        except (services.BatchError, ValueError) as error:
+            form.phone.errors.append(str(error))
+        else:
+            login_user(user)
+            flash(_("Welcome! You have joined the batch."), "success")
+            return redirect(url_for("learning.course", slug=services.course_slug(batch)))
+    trail, children = services.region_choices(batch, int(form.region_id.data or 0) or None)
+    return render_template(
+        "batches/join.html",
+        batch=batch,
+        course=services.live_version(batch),
+        form=form,
+        trail=trail,
+        children=children,
+        join_form=EmptyForm(),
+    ), 400

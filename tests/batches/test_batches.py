@@ -1,0 +1,292 @@
+"""Batches and the cascade: creating, joining by code, registering, rosters, leaders, scope."""
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from markupsafe import escape
+
+from lms.batches import services
+from lms.batches.models import Batch, LeaderGrant, Membership
+from lms.extensions import db
+from lms.learning.models import Completion
+from lms.people.models import User
+from tests.pdfs import embedded_fonts
+
+
+@pytest.fixture
+def batch(world, sample_course):
+    return services.create_batch(
+        world.trainer_kol,
+        sample_course.course_id,
+        "Bhabanipur workshop",
+        "Mitra Institution",
+        date(2026, 12, 1),
+        world.kolkata.id,
+    )
+
+
+def members(batch) -> set[str]:
+    rows = db.session.execute(
+        db.select(User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .filter(Membership.batch_id == batch.id)
+    )
+    return set(rows.scalars())
+
+
+def test_join_codes_are_short_readable_and_typed_loosely(batch):
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", batch.join_code)
+    typed = f" {batch.join_code[:3].lower()}-{batch.join_code[3:]} "
+    assert services.batch_by_code(typed).id == batch.id
+    assert services.batch_by_code("") is None
+
+
+def test_trainer_creates_a_batch_from_the_web(client, auth, world, sample_course):
+    auth.login(world.trainer_kol)
+    data = {
+        "course_id": sample_course.course_id,
+        "name": "Ward 70",
+        "place": "Club",
+        "starts_on": "2026-12-05",
+        "region_code": "WB-KOL",
+    }
+    response = client.post("/batches/new", data=data)
+    created = db.session.execute(db.select(Batch)).scalar_one()
+    assert response.headers["Location"] == f"/batches/{created.id}"
+    assert (created.leader_id, created.region_id, created.open) == (
+        world.trainer_kol.id,
+        world.kolkata.id,
+        True,
+    )
+    outside = client.post("/batches/new", data=data | {"region_code": "WB-DAR"})
+    assert "Choose a region inside your own area." in outside.get_data(as_text=True)
+
+
+def test_signed_in_sahayak_joins_with_the_code(client, auth, world, batch):
+    auth.login(world.sahayak_kol)
+    response = client.post("/join", data={"code": batch.join_code.lower()})
+    assert response.headers["Location"] == f"/join/{batch.join_code}"
+    response = client.post(f"/join/{batch.join_code}")
+    assert response.headers["Location"] == "/courses/safe-accounts/"
+    client.post(f"/join/{batch.join_code}")  # twice is harmless
+    assert members(batch) == {"Sahayak Kolkata"}
+    assert "Bhabanipur workshop" not in client.get("/batches/").get_data(as_text=True)  # not its leader
+    home = client.get("/").get_data(as_text=True)
+    assert "My courses" in home and "নিরাপদ অ্যাকাউন্ট" in home
+
+
+def test_unknown_code_is_explained(client):
+    page = client.post("/join", data={"code": "ZZZZZZ"}).get_data(as_text=True)
+    assert "No batch has this code." in page
+
+
+def test_new_person_registers_with_region_picked_step_by_step(client, world, batch):
+    page = client.get(f"/join/{batch.join_code}").get_data(as_text=True)
+    assert f'<option value="{world.booth.parent_id}">' in page  # the constituency under Kolkata
+    page = client.get(f"/join/{batch.join_code}", query_string={"region": world.booth.parent_id}).get_data(
+        as_text=True
+    )
+    assert f'<option value="{world.booth.id}">' in page
+    page = client.get(f"/join/{batch.join_code}", query_string={"region": world.booth.id}).get_data(
+        as_text=True
+    )
+    assert f'name="region_id" type="hidden" value="{world.booth.id}"' in page
+    data = {
+        "name": "নতুন সহায়ক",
+        "phone": "+91 98765 43210",
+        "region_id": world.booth.id,
+        "password": "a-good-pass",
+        "confirm": "a-good-pass",
+    }
+    response = client.post(f"/join/{batch.join_code}/register", data=data)
+    assert response.headers["Location"] == "/courses/safe-accounts/"
+    user = db.session.execute(db.select(User).filter_by(phone="9876543210")).scalar_one()
+    assert (user.role, user.region_id, user.must_change_password) == ("sahayak", world.booth.id, False)
+    assert "নতুন সহায়ক" in members(batch)
+    assert client.get("/").status_code == 200  # signed in
+
+
+def test_registration_refuses_bad_input_and_regions_outside_the_batch(client, world, batch):
+    base = {
+        "name": "A",
+        "phone": "9876543210",
+        "region_id": world.booth.id,
+        "password": "a-good-pass",
+        "confirm": "a-good-pass",
+    }
+    cases = {
+        "A mobile number has 10 digits.": {"phone": "12345"},
+        "Choose your region inside the batch's area.": {"region_id": world.darjeeling.id},
+        "Use at least 8 characters.": {"password": "short", "confirm": "short"},
+        "already registered": {"phone": world.sahayak_kol.phone},
+    }
+    for message, change in cases.items():
+        response = client.post(f"/join/{batch.join_code}/register", data=base | change)
+        assert response.status_code == 400 and str(escape(message)) in response.get_data(as_text=True), (
+            message
+        )
+    assert members(batch) == set()
+
+
+def test_closed_codes_refuse_new_members(client, auth, world, batch):
+    auth.login(world.trainer_kol)
+    client.post(f"/batches/{batch.id}/close")
+    auth.logout()
+    auth.login(world.sahayak_kol)
+    page = client.post(f"/join/{batch.join_code}", follow_redirects=True).get_data(as_text=True)
+    assert "This batch is closed to new members." in page and members(batch) == set()
+
+
+def test_join_attempts_are_rate_limited(make_app, make_region):
+    app = make_app(JOIN_LIMIT_PER_ADDRESS="3 per minute")
+    with app.app_context():
+        client = app.test_client()
+        for _ in range(3):
+            assert client.post("/join", data={"code": "ABCDEF"}).status_code == 200
+        assert client.post("/join", data={"code": "ABCDEF"}).status_code == 429
+        assert client.get("/join/ABCDEF").status_code == 429
+
+
+def test_roster_counts_and_csv(client, auth, world, batch):
+    from tests.learning.test_quizzes import complete_course
+
+    services.join(world.sahayak_kol, batch)
+    auth.login(world.sahayak_kol)
+    complete_course(client)
+    auth.logout()
+    auth.login(world.trainer_kol)
+    page = client.get(f"/batches/{batch.id}").get_data(as_text=True)
+    assert "Sahayak Kolkata" in page and '<td class="num">2/2</td>' in page
+    with client.get(f"/batches/{batch.id}/roster.csv") as response:
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert (
+        rows[0]["name"] == "Sahayak Kolkata"
+        and rows[0]["lessons_read"] == "2"
+        and rows[0]["quizzes_passed"] == "2"
+    )
+    assert rows[0]["best_safe-password"] == "100" and rows[0]["completed"]
+
+
+def test_roster_needs_the_same_number_of_queries_for_many_members(app, world, batch, make_user):
+    from sqlalchemy import event
+
+    def queries_for_roster() -> int:
+        counted = []
+        listener = lambda *args: counted.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        services.roster(batch)
+        event.remove(db.engine, "before_cursor_execute", listener)
+        return len(counted)
+
+    services.join(make_user(region=world.kolkata), batch)
+    few = queries_for_roster()
+    for _ in range(15):
+        services.join(make_user(region=world.kolkata), batch)
+    assert queries_for_roster() == few
+
+
+def test_poster_has_the_code_a_qr_code_and_shaped_fonts(client, auth, world, batch):
+    auth.login(world.trainer_kol)
+    with client.get(f"/batches/{batch.id}/poster.pdf") as response:
+        assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+        fonts = embedded_fonts(response.data)
+    assert fonts and all(name.startswith("LMS-") for name in fonts)
+    from lms.batches.poster import qr_data_uri
+
+    assert qr_data_uri("http://x/join/ABC").startswith("data:image/svg+xml")
+
+
+def test_cell_head_makes_a_graduate_a_leader_who_then_leads_a_batch(
+    client, auth, world, batch, sample_course
+):
+    auth.login(world.head_kol)
+    person = world.sahayak_kol
+    refused = client.post(
+        f"/people/{person.id}/leader", data={"course_id": sample_course.course_id}, follow_redirects=True
+    )
+    assert "Only someone who completed the course" in refused.get_data(as_text=True)
+    db.session.add(
+        Completion(user_id=person.id, course_id=sample_course.course_id, version_id=sample_course.id)
+    )
+    db.session.commit()
+    page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Make batch leader for this course" in page
+    client.post(f"/people/{person.id}/leader", data={"course_id": sample_course.course_id})
+    assert db.session.execute(db.select(LeaderGrant)).scalar_one().user_id == person.id
+    auth.logout()
+    auth.login(world.head_dar)  # another district's cell head cannot
+    assert (
+        client.post(f"/people/{person.id}/leader", data={"course_id": sample_course.course_id}).status_code
+        == 404
+    )
+    auth.logout()
+    auth.login(person)
+    data = {
+        "course_id": sample_course.course_id,
+        "name": "Booth 1 group",
+        "starts_on": "2026-12-10",
+        "region_code": "B-KOL-1",
+    }
+    response = client.post("/batches/new", data=data)
+    led = db.session.execute(db.select(Batch).filter_by(leader_id=person.id)).scalar_one()
+    assert response.headers["Location"] == f"/batches/{led.id}"
+
+
+def test_plain_sahayaks_cannot_start_batches(client, auth, world, sample_course):
+    auth.login(world.sahayak_kol)
+    assert client.get("/batches/new").status_code == 403
+
+
+def test_batch_scope(client, auth, world, batch, make_user):
+    dar_batch = services.create_batch(
+        world.head_dar, batch.course_id, "Siliguri", "", date(2026, 12, 2), world.darjeeling.id
+    )
+    auth.login(world.head_kol)
+    assert client.get(f"/batches/{batch.id}").status_code == 200  # in Kolkata
+    assert client.get(f"/batches/{dar_batch.id}").status_code == 404
+    listing = client.get("/batches/").get_data(as_text=True)
+    assert "Bhabanipur workshop" in listing and "Siliguri" not in listing
+    auth.logout()
+    other_trainer = make_user("trainer", region=world.kolkata)
+    auth.login(other_trainer)
+    assert client.get(f"/batches/{batch.id}").status_code == 404  # not their batch
+    assert client.get(f"/batches/{batch.id}/roster.csv").status_code == 404
+
+
+def test_leader_adds_people_by_csv_all_or_nothing(client, auth, world, batch):
+    auth.login(world.trainer_kol)
+
+    def upload(text):
+        data = {"file": (io.BytesIO(text.encode()), "group.csv")}
+        return client.post(f"/batches/{batch.id}/members", data=data, content_type="multipart/form-data")
+
+    bad = upload("name,phone,region\nA,9830011111,B-KOL-1\nB,9830022222,WB-DAR\n")
+    assert (
+        bad.status_code == 400
+        and "group.csv:3: Region WB-DAR is outside the batch&#39;s area." in bad.get_data(as_text=True)
+    )
+    assert members(batch) == set()
+    good = upload("name,phone,region\nA,9830011111,B-KOL-1\nB,9830022222,WB-KOL\n")
+    assert good.headers["Location"].startswith("/people/sheets/")
+    assert members(batch) == {"A", "B"}
+
+
+def test_leader_sahayak_can_open_their_password_sheet(client, auth, world, batch, sample_course):
+    db.session.add(
+        LeaderGrant(
+            user_id=world.sahayak_kol.id, course_id=sample_course.course_id, granted_by_id=world.head_kol.id
+        )
+    )
+    db.session.commit()
+    own = services.create_batch(
+        world.sahayak_kol, sample_course.course_id, "Mine", "", date(2026, 12, 3), world.booth.id
+    )
+    auth.login(world.sahayak_kol)
+    data = {"file": (io.BytesIO(b"name,phone,region\nC,9830033333,B-KOL-1\n"), "g.csv")}
+    location = client.post(
+        f"/batches/{own.id}/members", data=data, content_type="multipart/form-data"
+    ).headers["Location"]
+    assert client.get(location).status_code == 200
