@@ -70,12 +70,17 @@ def new():
 @login_required
 def detail(batch_id: int):
     """The roster, per-quiz results, the join code and what the leader can do."""
-    batch = services.get_batch(current_user, batch_id)
+    return _detail_page(services.get_batch(current_user, batch_id), MembersCsvForm())
+
+
+def _detail_page(batch, csv_form: MembersCsvForm, problems: list[str] = (), status: int = 200):
+    """The batch page: roster, quiz results and the CSV form (with any problems)."""
     rows = services.roster(batch)
-    return render_template(
+    page = render_template(
         "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows),
-        form=EmptyForm(), csv_form=MembersCsvForm(), course=services.live_version(batch),
+        form=EmptyForm(), csv_form=csv_form, course=services.live_version(batch), problems=list(problems),
     )  # fmt: skip
+    return page, status
 
 
 @bp.post("/batches/<int:batch_id>/<any(open, close):action>")
@@ -131,11 +136,7 @@ def import_members(batch_id: int):
             allowed=services.batch_import_rule(current_user, batch), then=services.add_members(batch, current_user),
         )  # fmt: skip
     except ImportFailed as failure:
-        rows = services.roster(batch)
-        return render_template(
-            "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows), form=EmptyForm(),
-            csv_form=form, course=services.live_version(batch), problems=failure.problems,
-        ), 400  # fmt: skip
+        return _detail_page(batch, form, failure.problems, 400)
     flash(_("%(count)d people registered.", count=len(issued)), "success")
     return redirect(url_for("people.sheet", token=token))
 
@@ -196,9 +197,15 @@ def join(code: str):
                 _("You have joined the batch.") if added else _("You are already in this batch."), "success"
             )
             return redirect(url_for("learning.course", slug=services.course_slug(batch)))
-    trail, children = services.region_choices(batch, request.args.get("region", type=int))
-    form = RegisterForm(region_id=trail[-1].id)
-    return render_template(
+    form = RegisterForm()
+    return _join_page(batch, form, request.args.get("region", type=int))
+
+
+def _join_page(batch, form: RegisterForm, region_id: int | None, status: int = 200):
+    """The join page, with the region picker at the chosen level."""
+    trail, children = services.region_choices(batch, region_id)
+    form.region_id.data = trail[-1].id
+    page = render_template(
         "batches/join.html",
         batch=batch,
         course=services.live_version(batch),
@@ -207,6 +214,7 @@ def join(code: str):
         children=children,
         join_form=EmptyForm(),
     )
+    return page, status
 
 
 @bp.post("/join/<code>/register")
@@ -223,23 +231,22 @@ def register(code: str):
                 batch,
                 form.name.data,
                 form.phone.data,
-                int(form.region_id.data),
+                _as_int(form.region_id.data) or 0,
                 form.password.data,
                 current_language(),
             )
-        except (services.BatchError, ValueError) as error:
+        except services.BatchError as error:
             form.phone.errors.append(str(error))
         else:
             login_user(user)
             flash(_("Welcome! You have joined the batch."), "success")
             return redirect(url_for("learning.course", slug=services.course_slug(batch)))
-    trail, children = services.region_choices(batch, int(form.region_id.data or 0) or None)
-    return render_template(
-        "batches/join.html",
-        batch=batch,
-        course=services.live_version(batch),
-        form=form,
-        trail=trail,
-        children=children,
-        join_form=EmptyForm(),
-    ), 400
+    return _join_page(batch, form, _as_int(form.region_id.data), 400)
+
+
+def _as_int(value) -> int | None:
+    """A posted id, or None when it is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
