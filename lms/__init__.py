@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from lms import errors, health
     from lms.auth.views import bp as auth_bp
     from lms.batches.views import bp as batches_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
     from lms.learning import views as learning
     from lms.main.views import bp as main_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(learning.bp)
     app.register_blueprint(batches_bp)
+    app.register_blueprint(certificates_bp)
     learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
@@ -79,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the `flask` command groups."""
+    from lms.certificates.cli import certificates_cli
     from lms.courses.cli import courses_cli
     from lms.demo.cli import demo_command
     from lms.people.cli import regions_cli, users_cli
@@ -86,4 +89,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(demo_command)

@@ -16,6 +16,8 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/lms.sqlite3
     SQLITE_BUSY_TIMEOUT_MS = 5000
     COURSES_DIR = None  # filled in with <project>/courses
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # printed on certificates: set to the public address
+    VERIFY_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     COURSE_MAX_BYTES = 20 * 1024 * 1024
     COURSE_MAX_FILES = 500
     LANGUAGES = ("en", "bn", "hi")

@@ -18,6 +18,7 @@ def _font_config():
     # Free it before interpreter shutdown tears down the libraries its destructor needs.
     atexit.register(_font_config.cache_clear)
     atexit.register(_fonts_stylesheet.cache_clear)
+    atexit.register(_stylesheet.cache_clear)
     return FontConfiguration()
 
 
@@ -45,11 +46,22 @@ def _fonts_stylesheet():
     return CSS(string=fonts_css(), font_config=_font_config())
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render a Jinja template to HTML and then to PDF bytes, with the bundled fonts."""
+@cache
+def _stylesheet(path: str):
+    """A stylesheet file, parsed once per process (parsing is a large part of a render)."""
+    from weasyprint import CSS
+
+    return CSS(filename=path, font_config=_font_config())
+
+
+def render_pdf(template: str, stylesheet: str | None = None, **context) -> bytes:
+    """Render a Jinja template to HTML and then to PDF bytes, with the bundled fonts and,
+    if given, a stylesheet beside the templates (e.g. "certificates/certificate.css")."""
     from weasyprint import HTML
 
     html = render_template(template, **context)
     base_url = str(Path(current_app.root_path) / "static")
-    document = HTML(string=html, base_url=base_url)
-    return document.write_pdf(stylesheets=[_fonts_stylesheet()], font_config=_font_config())
+    sheets = [_fonts_stylesheet()]
+    if stylesheet:
+        sheets.append(_stylesheet(str(Path(current_app.template_folder) / stylesheet)))
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=_font_config())

@@ -71,7 +71,11 @@ class RequestIsolatedClient(FlaskClient):
     database session, as under a real server, although the test holds an app context."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a streamed body must be produced inside the request's context
+            context.run(response.make_sequence)
+        return response
 
 
 def dispose(app) -> None:

@@ -113,6 +113,31 @@ MATRIX |= {
     "batches.register": ("POST", "/join/{code}/register", dict.fromkeys(VISITORS, 400)),  # an empty form
 }
 
+# {cert}: a certificate of the Kolkata sahayak, issued by the admin.
+HOLDER = {"anonymous": SIGN_IN, "sahayak": 200, "trainer": 404, "cell_head_in_scope": 200}
+HOLDER |= {"cell_head_out_of_scope": 404, "admin": 200}
+ISSUERS_ONLY = HOLDER | {"sahayak": 404}
+MATRIX |= {
+    "certificates.index": ("GET", "/certificates/", READERS),
+    "certificates.issue": (
+        "POST",
+        "/certificates/issue",
+        ISSUERS_ONLY
+        | {
+            "sahayak": 403,
+            "trainer": 403,
+            "cell_head_in_scope": 302,
+            "cell_head_out_of_scope": 302,
+            "admin": 302,
+        },
+    ),
+    "certificates.download": ("GET", "/certificates/{cert}.pdf", HOLDER),
+    "certificates.revoke": ("GET", "/certificates/{cert}/revoke", ISSUERS_ONLY),
+    "certificates.batch_zip": ("GET", "/batches/{batch}/certificates.zip", ISSUERS_ONLY),
+    "certificates.verify_form": ("GET", "/verify", EVERYONE),
+    "certificates.verify": ("GET", "/verify/{cert}", EVERYONE),
+}
+
 PUBLIC_FILES = {"static"}
 
 
@@ -157,6 +182,14 @@ def make_sheet(client, auth, head) -> str:
     return location.rsplit("/", 1)[1]
 
 
+def make_certificate(world, version) -> str:
+    from lms.certificates.services import issue
+    from tests.certificates.conftest import complete
+
+    complete(world.sahayak_kol, version)
+    return issue(world.admin, [(world.sahayak_kol.id, version.course_id)])[0][0].code
+
+
 def make_batch(world, version):
     from datetime import date
 
@@ -187,9 +220,10 @@ def test_access(endpoint, visitor, client, auth, world, visitors, sample_course)
         auth.login(user)
     attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
     batch = make_batch(world, sample_course) if "{batch}" in path or "{code}" in path else None
+    cert = make_certificate(world, sample_course) if "{cert}" in path else ""
     url, _, query = path.format(
         target=world.sahayak_kol.id, token=token, attempt=attempt, batch=getattr(batch, "id", 0),
-        code=getattr(batch, "join_code", ""), course=sample_course.course_id,
+        code=getattr(batch, "join_code", ""), course=sample_course.course_id, cert=cert,
     ).partition("?")  # fmt: skip
     data = dict(pair.split("=") for pair in query.split("&")) if query else None
     with client.open(url, method=method, data=data) as response:

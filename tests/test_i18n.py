@@ -13,6 +13,7 @@ from lms.extensions import db
 TRANSLATIONS = Path(__file__).parent.parent / "lms" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SERIAL = re.compile(r"DS-\d{4}-\d{6}")
 JOIN_CODE = re.compile(r'class="code" translate="no">(\w+)<')
 FILE_NAME = re.compile(r"[\w-]+\.(?:md|csv|zip|pdf)\b")  # file names users must see as they are
 # Tokens users must see as they are: file formats and CSV column names (see the .po glossary).
@@ -20,9 +21,13 @@ ALLOWED_LATIN = {
     "CSV",
     "PDF",
     "QR",
+    "ABCDE",  # the example verification code
+    "FGHJK",
+    "MNPQR",
     "front",  # "front matter", the course-format term trainers find in docs/course-format.md
     "matter",
     "zip",
+    "ZIP",
     "PNG",
     "JPEG",
     "GIF",
@@ -104,6 +109,9 @@ def bengali_world(make_region, make_user):
         role: make_user(role, region=district if role != "admin" else state, name=f"সুমিত্রা {i}", lang="bn")
         for i, role in enumerate(("sahayak", "trainer", "cell_head", "admin"))
     }
+    make_user(
+        region=district, name="স্নাতক", lang="bn"
+    )  # completes the course below: eligible for a certificate
     return people
 
 
@@ -118,10 +126,17 @@ def english_course(app):
     """A published course whose content is English (marked lang="en" on the page)."""
     from lms.courses.parser import parse_course
     from lms.courses.publishing import publish
+    from lms.learning.models import Completion
+    from lms.people.models import User
     from tests.courses.samples import COURSE_MD, course_files
 
     files = course_files(**{"course.md": COURSE_MD.replace("lang: bn", "lang: en")})
-    return publish(parse_course("safe-accounts", files), None, "cli").version
+    version = publish(parse_course("safe-accounts", files), None, "cli").version
+    graduate = db.session.execute(db.select(User).filter_by(name="স্নাতক")).scalar()
+    if graduate is not None:  # eligible for a certificate
+        db.session.add(Completion(user_id=graduate.id, course_id=version.course_id, version_id=version.id))
+        db.session.commit()
+    return version
 
 
 def course_pages(client, role: str) -> dict:
@@ -159,6 +174,19 @@ def course_pages(client, role: str) -> dict:
         bad = {"file": (io.BytesIO("name,phone,region\nক,1,WB-KOL\n".encode()), "তালিকা.csv")}
         pages[f"{role} batch csv errors"] = client.post(batch.headers["Location"] + "/members", data=bad)
         pages[f"{role} poster"] = client.get(batch.headers["Location"] + "/poster.pdf")
+    pages[f"{role} certificates"] = client.get("/certificates/")
+    pages[f"{role} verify form"] = client.get("/verify")
+    pages[f"{role} verify unknown"] = client.get("/verify/AAAAABBBBBCCCCC")
+    if role == "admin":
+        from lms.certificates.models import Certificate
+
+        client.post("/certificates/issue", data={"all": "1"})
+        pages[f"{role} certificates issued"] = client.get("/certificates/")
+        code = db.session.execute(db.select(Certificate.code)).scalars().first()
+        pages[f"{role} verify valid"] = client.get(f"/verify/{code}")
+        pages[f"{role} revoke form"] = client.get(f"/certificates/{code}/revoke")
+        client.post(f"/certificates/{code}/revoke", data={"reason": "ভুল"})
+        pages[f"{role} verify revoked"] = client.get(f"/verify/{code}")
     if role in ("trainer", "admin"):
         broken = "---\ntitle: T\nভুল: 1\n---\n```quiz id=x\n? Q\n- [ ] a\n```\n"
         pages |= {
@@ -210,6 +238,7 @@ def test_pages_for_every_role_have_no_untranslated_ui_string(
         html = response.get_data(as_text=True)
         for code in JOIN_CODE.findall(html):  # batch codes are data, even inside a message
             html = html.replace(code, "")
+        html = SERIAL.sub("", html)  # so are certificate serial numbers
         assert f'<html lang="{lang}">' in html, name
         assert untranslated_words(html, lang) == set(), name
 

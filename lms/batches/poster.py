@@ -1,15 +1,9 @@
 """The printable batch poster: join code and a QR code to the join page."""
 
-import segno
-
 from lms.batches.models import Batch
 from lms.courses.models import CourseVersion
 from lms.pdf import render_pdf
-
-
-def qr_data_uri(url: str) -> str:
-    """The URL as an SVG QR code, inlined (no file, no other host)."""
-    return segno.make(url, error="m").svg_data_uri(scale=8, border=2)
+from lms.qr import qr_data_uri
 
 
 def poster_pdf(batch: Batch, version: CourseVersion, url: str) -> bytes:

@@ -195,7 +195,7 @@ def test_poster_has_the_code_a_qr_code_and_shaped_fonts(client, auth, world, bat
         assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
         fonts = embedded_fonts(response.data)
     assert fonts and all(name.startswith("LMS-") for name in fonts)
-    from lms.batches.poster import qr_data_uri
+    from lms.qr import qr_data_uri
 
     assert qr_data_uri("http://x/join/ABC").startswith("data:image/svg+xml")
 

@@ -1,0 +1,58 @@
+"""Certificates, their serial counters, and the audit log."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+from lms.people.models import utcnow
+
+
+class Certificate(db.Model):
+    """A certificate for a completed course, with a snapshot of everything printed on it."""
+
+    __table_args__ = (
+        # At most one valid (unrevoked) certificate per person and course, enforced by the database.
+        Index(
+            "uq_certificate_valid",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=db.text("revoked_at IS NULL"),
+            postgresql_where=db.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_template: Mapped[str | None] = mapped_column(String(16))
+
+
+class SerialCounter(db.Model):
+    """The last serial number used in a year; incremented under a row lock."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, when (certificate issue and revocation…)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

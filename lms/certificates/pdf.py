@@ -1,0 +1,115 @@
+"""Certificate PDFs: rendered once per template version, kept under instance/certificates/."""
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from lms.certificates.models import Certificate
+from lms.extensions import db
+from lms.pdf import render_pdf
+from lms.people.labels import role_name
+from lms.qr import qr_data_uri
+
+TEMPLATE = "certificates/certificate.html"
+STYLESHEET = "certificates/certificate.css"
+LABELS = {
+    "org": _l("Digital Sahayak programme"),
+    "title": _l("Certificate of completion"),
+    "certifies": _l("This certifies that"),
+    "completed": _l("has completed the course"),
+    "date": _l("Date"),
+    "region": _l("Region"),
+    "issuer": _l("Issued by"),
+    "serial": _l("Serial number"),
+    "verify": _l("Check this certificate at"),
+}
+
+
+class RenderFailed(Exception):
+    """The PDF could not be written; nothing was left half-written."""
+
+
+@cache
+def template_version(folder: str) -> str:
+    """A short hash of the template and stylesheet: a restyle makes new files."""
+    digest = hashlib.sha256()
+    for name in (TEMPLATE, STYLESHEET):
+        digest.update((Path(folder) / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def current_version() -> str:
+    return template_version(current_app.template_folder)
+
+
+def verify_url(code: str) -> str:
+    """The public verification URL printed and encoded in the QR code."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
+
+
+def labels_in(lang: str) -> dict:
+    """The printed labels in one language, and the issuer's role."""
+    with force_locale(lang):
+        return {key: str(text) for key, text in LABELS.items()}
+
+
+def render_certificate(cert: Certificate) -> bytes:
+    """The PDF for one certificate, from its snapshot alone."""
+    snap = cert.snapshot
+    lang = snap["course_lang"]
+    labels = {code: labels_in(code) for code in {"en", lang}}
+    for code, values in labels.items():
+        with force_locale(code):
+            values["role"] = role_name(snap["issuer_role"])
+    url = verify_url(cert.code)
+    return render_pdf(
+        TEMPLATE,
+        STYLESHEET,
+        cert=cert,
+        snap=snap,
+        lang=lang,
+        labels=labels,
+        url=url,
+        qr=qr_data_uri(url),
+        signature=signature_uri(cert),
+    )
+
+
+def signature_uri(cert: Certificate) -> str | None:
+    """instance/signatures/<issuer id>.png, if the issuer has one."""
+    path = Path(current_app.instance_path) / "signatures" / f"{cert.issued_by_id}.png"
+    return path.as_uri() if path.is_file() else None
+
+
+def pdf_path(cert: Certificate) -> Path:
+    """Where this certificate's PDF lives for the current template."""
+    return Path(current_app.instance_path) / "certificates" / f"{cert.code}-{current_version()}.pdf"
+
+
+def ensure_pdf(cert: Certificate) -> Path:
+    """The PDF file, rendered and recorded (checksum) if missing or stale."""
+    path = pdf_path(cert)
+    if path.is_file() and cert.pdf_template == current_version() and cert.pdf_sha256:
+        return path
+    digest = write_pdf(path, render_certificate(cert))
+    cert.pdf_sha256, cert.pdf_template = digest, current_version()
+    db.session.commit()
+    return path
+
+
+def write_pdf(path: Path, data: bytes) -> str:
+    """Write atomically (temporary file, then rename); return the sha256."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise RenderFailed(f"could not write {path}: {error.strerror or error}") from error
+    return hashlib.sha256(data).hexdigest()

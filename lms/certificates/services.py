@@ -1,0 +1,213 @@
+"""Certificate rules: who is eligible, issuing without duplicates, revoking, verifying."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth.scope import region_in_scope, users_in_scope
+from lms.batches.models import Membership
+from lms.certificates.models import AuditEvent, Certificate, SerialCounter
+from lms.courses.models import Course, CourseVersion
+from lms.extensions import db
+from lms.learning.models import Completion
+from lms.learning.upsert import insert_ignore
+from lms.people.models import Region, Role, User
+from lms.readable import readable_code
+
+CODE_LENGTH = 15  # 15 characters of a 31-letter alphabet: about 74 random bits
+ISSUERS = (Role.CELL_HEAD, Role.ADMIN)
+
+
+class CertificateError(Exception):
+    """A certificate rule was broken; str() is a translatable message."""
+
+
+class NotFound(Exception):
+    """No such certificate for this person."""
+
+
+@dataclass
+class Eligible:
+    """Someone who completed a course with a certificate and has no valid one yet."""
+
+    user: User
+    course: Course
+    version: CourseVersion
+    completed_at: datetime
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def eligible(
+    actor: User, course_id: int | None = None, batch_id: int | None = None, region: Region | None = None
+):
+    """Completions in the actor's scope that may get a certificate, filtered."""
+    scoped = users_in_scope(actor).where(User.role != Role.ADMIN).subquery()
+    valid = exists().where(
+        Certificate.user_id == Completion.user_id,
+        Certificate.course_id == Completion.course_id,
+        Certificate.revoked_at.is_(None),
+    )
+    query = (
+        select(User, Course, CourseVersion, Completion.completed_at)
+        .join(Completion, Completion.user_id == User.id)
+        .join(scoped, scoped.c.id == User.id)
+        .join(Course, Course.id == Completion.course_id)
+        .join(CourseVersion, CourseVersion.id == Course.live_version_id)
+        .where(CourseVersion.certificate.is_(True), ~valid)
+        .order_by(CourseVersion.title, User.name)
+    )
+    if course_id:
+        query = query.where(Course.id == course_id)
+    if batch_id:
+        members = select(Membership.user_id).filter_by(batch_id=batch_id)
+        query = query.where(User.id.in_(members))
+    if region is not None:
+        query = query.where(
+            User.region_id.in_(select(Region.id).where(Region.path.startswith(region.path, autoescape=True)))
+        )
+    return [Eligible(*row) for row in db.session.execute(query)]
+
+
+def issue(actor: User, pairs: list[tuple[int, int]]) -> tuple[list[Certificate], int]:
+    """Issue certificates for (user id, course id) pairs the actor may certify.
+
+    Each is its own transaction: a pair already certified (by a double click or another
+    cell head at the same moment) is skipped, counted in the second value."""
+    if actor.role not in ISSUERS:
+        raise CertificateError(_l("Only cell heads and admins issue certificates."))
+    allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
+    issued, skipped = [], 0
+    for pair in dict.fromkeys(pairs):
+        item = allowed.get(pair)
+        if item is None:
+            skipped += 1
+            continue
+        try:
+            issued.append(_issue_one(actor, item))
+        except IntegrityError:
+            db.session.rollback()
+            skipped += 1
+    return issued, skipped
+
+
+def _issue_one(actor: User, item: Eligible) -> Certificate:
+    """Number, code and snapshot for one certificate, audited, committed."""
+    moment = now()
+    certificate = Certificate(
+        serial=next_serial(moment.year),
+        code=readable_code(CODE_LENGTH),
+        user_id=item.user.id,
+        course_id=item.course.id,
+        version_id=item.version.id,
+        snapshot=snapshot(item, actor, moment),
+        issued_by_id=actor.id,
+        issued_at=moment,
+    )
+    db.session.add(certificate)
+    db.session.flush()  # the partial unique index refuses a second valid certificate here
+    audit(
+        actor, "certificate.issue", certificate.serial, {"user_id": item.user.id, "course_id": item.course.id}
+    )
+    db.session.commit()
+    return certificate
+
+
+def next_serial(year: int) -> str:
+    """DS-YEAR-NNNNNN, sequential per year: the counter row is locked by the UPDATE."""
+    insert_ignore(SerialCounter, year=year, last=0)
+    statement = update(SerialCounter).where(SerialCounter.year == year).values(last=SerialCounter.last + 1)
+    number = db.session.execute(statement.returning(SerialCounter.last)).scalar_one()
+    return f"DS-{year}-{number:06d}"
+
+
+def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
+    """Everything printed, frozen: later edits of names or courses never change it."""
+    return {
+        "name": item.user.name,
+        "course_title": item.version.title,
+        "course_lang": item.version.lang,
+        "course_version": item.version.number,
+        "region": item.user.region.name if item.user.region else "",
+        "issuer_name": actor.name,
+        "issuer_role": actor.role,
+        "issuer_region": actor.region.name if actor.region else "",
+        "issued_on": moment.date().isoformat(),
+        "completed_on": item.completed_at.date().isoformat(),
+    }
+
+
+def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:
+    """Add an audit event to the current transaction."""
+    db.session.add(
+        AuditEvent(actor_id=actor and actor.id, action=action, subject=subject, detail=detail, at=now())
+    )
+
+
+def revoke(actor: User, code: str, reason: str) -> Certificate:
+    """Revoke a valid certificate in the actor's scope, with a reason; it stays on record."""
+    certificate = certificate_for(actor, code)
+    if actor.role not in ISSUERS:
+        raise NotFound
+    if not reason.strip():
+        raise CertificateError(_l("Give a reason for revoking."))
+    if certificate.revoked_at is not None:
+        raise CertificateError(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = (
+        now(),
+        actor.id,
+        reason.strip()[:500],
+    )
+    audit(actor, "certificate.revoke", certificate.serial, {"reason": certificate.revoke_reason})
+    db.session.commit()
+    return certificate
+
+
+def certificate_for(actor: User, code: str) -> Certificate:
+    """A certificate the actor may see: their own, or in their scope (cell heads, admins)."""
+    certificate = db.session.execute(select(Certificate).filter_by(code=normalise_code(code))).scalar()
+    if certificate is None:
+        raise NotFound
+    if certificate.user_id == actor.id or actor.role == Role.ADMIN:
+        return certificate
+    holder = db.session.get(User, certificate.user_id)
+    if actor.role == Role.CELL_HEAD and holder.region is not None and region_in_scope(actor, holder.region):
+        return certificate
+    raise NotFound
+
+
+def normalise_code(raw: str) -> str:
+    """A verification code as typed: any case, spaces and dashes ignored."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:32]
+
+
+def format_code(code: str) -> str:
+    """ABCDE-FGHJK-MNPQR: easier to read aloud and type."""
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def find_by_code(raw: str) -> Certificate | None:
+    """For public verification: the certificate with this code, valid or revoked."""
+    return db.session.execute(select(Certificate).filter_by(code=normalise_code(raw))).scalar()
+
+
+def my_certificates(user: User) -> list[Certificate]:
+    """The user's own certificates, newest first."""
+    query = select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_at.desc())
+    return list(db.session.execute(query).scalars())
+
+
+def issued_in_scope(actor: User, batch_id: int | None = None) -> list[Certificate]:
+    """Certificates of people the actor may see (optionally of one batch), newest first."""
+    scoped = users_in_scope(actor).subquery()
+    query = select(Certificate).join(scoped, scoped.c.id == Certificate.user_id)
+    if batch_id:
+        query = query.where(Certificate.user_id.in_(select(Membership.user_id).filter_by(batch_id=batch_id)))
+    return list(
+        db.session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())).scalars()
+    )

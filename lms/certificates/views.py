@@ -1,0 +1,166 @@
+"""Certificates: issuing and revoking (cell heads, admins), downloads, public verification."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.auth.forms import EmptyForm
+from lms.batches import services as batches
+from lms.certificates import services
+from lms.certificates.archive import stream_zip
+from lms.certificates.forms import RevokeForm, VerifyForm
+from lms.certificates.pdf import RenderFailed, ensure_pdf, verify_url
+from lms.extensions import limiter
+from lms.people.regions import find_region
+
+bp = Blueprint("certificates", __name__)
+
+
+def verify_limit() -> str:
+    """Verification lookups per address, so codes cannot be enumerated."""
+    return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
+
+
+@bp.errorhandler(services.NotFound)
+@bp.errorhandler(batches.NotFound)
+def not_found(_error):
+    return render_template("errors/error.html", code=404), 404
+
+
+@bp.errorhandler(RenderFailed)
+def render_failed(error):
+    """A full disk or unwritable instance/ folder: say so; nothing was half-written."""
+    current_app.logger.error("certificate rendering failed: %s", error)
+    return render_template("certificates/render_failed.html"), 503
+
+
+def filters() -> dict:
+    """The eligibility filters from the query string."""
+    region = find_region(request.args.get("region", "").strip()) if request.args.get("region") else None
+    return {
+        "course_id": request.args.get("course", type=int),
+        "batch_id": request.args.get("batch", type=int),
+        "region": region,
+    }
+
+
+@bp.get("/certificates/")
+@login_required
+def index():
+    """My certificates; for cell heads and admins also who is eligible and what was issued."""
+    context = {
+        "mine": services.my_certificates(current_user),
+        "form": EmptyForm(),
+        "format_code": services.format_code,
+    }
+    if current_user.role in services.ISSUERS:
+        context |= {
+            "eligible": services.eligible(current_user, **filters()),
+            "issued": services.issued_in_scope(current_user)[:200],
+        }
+    return render_template("certificates/index.html", **context)
+
+
+@bp.post("/certificates/issue")
+@login_required
+def issue():
+    """Issue the selected certificates, or all eligible under the current filters."""
+    if current_user.role not in services.ISSUERS or not EmptyForm().validate_on_submit():
+        abort(403 if current_user.role not in services.ISSUERS else 400)
+    if request.form.get("all"):
+        pairs = [(item.user.id, item.course.id) for item in services.eligible(current_user, **filters())]
+    else:
+        pairs = [
+            tuple(int(part) for part in value.split(":"))
+            for value in request.form.getlist("pair")
+            if _pair(value)
+        ]
+    issued, skipped = services.issue(current_user, pairs)
+    flash(_("%(count)d certificates issued.", count=len(issued)), "success")
+    if skipped:
+        flash(_("%(count)d were skipped: already certified or not eligible.", count=skipped), "info")
+    return redirect(url_for("certificates.index", **request.args))
+
+
+def _pair(value: str) -> bool:
+    """A `user:course` checkbox value made of two numbers."""
+    parts = value.split(":")
+    return len(parts) == 2 and all(part.isdigit() for part in parts)
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download(code: str):
+    """The certificate PDF: its holder, a cell head in scope, or an admin."""
+    cert = services.certificate_for(current_user, code)
+    return send_file(
+        ensure_pdf(cert), mimetype="application/pdf", as_attachment=True, download_name=f"{cert.serial}.pdf"
+    )
+
+
+@bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(code: str):
+    """Revoke with a reason (cell heads in scope, admins); the record stays."""
+    cert = services.certificate_for(current_user, code)
+    if current_user.role not in services.ISSUERS:
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(current_user, code, form.reason.data)
+        except services.CertificateError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash(_("Certificate %(serial)s revoked.", serial=cert.serial), "success")
+            return redirect(url_for("certificates.index"))
+    return render_template("certificates/revoke.html", cert=cert, form=form)
+
+
+@bp.get("/batches/<int:batch_id>/certificates.zip")
+@login_required
+def batch_zip(batch_id: int):
+    """Every valid certificate of a batch in one ZIP, streamed while it is built."""
+    batch = batches.get_batch(current_user, batch_id)
+    if current_user.role not in services.ISSUERS:
+        abort(404)
+    certs = [cert for cert in services.issued_in_scope(current_user, batch.id) if cert.revoked_at is None]
+    response = Response(stream_with_context(stream_zip(certs)), mimetype="application/zip")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="batch-{batch.join_code}-certificates.zip"'
+    )
+    return response
+
+
+@bp.get("/verify")
+@limiter.limit(verify_limit)
+def verify_form():
+    """Type a code to check a certificate."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for("certificates.verify", code=services.normalise_code(form.code.data)))
+    return render_template("certificates/verify_form.html", form=form)
+
+
+@bp.get("/verify/<code>")
+@limiter.limit(verify_limit)
+def verify(code: str):
+    """Public: valid, revoked (when and why) or unknown. Never a phone number."""
+    cert = services.find_by_code(code)
+    status = 200 if cert is not None else 404
+    url = verify_url(cert.code) if cert else None
+    return render_template(
+        "certificates/verify.html", cert=cert, code=code, url=url, format_code=services.format_code
+    ), status

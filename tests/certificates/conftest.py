@@ -1,0 +1,19 @@
+"""Completed courses ready for certificates."""
+
+import pytest
+
+from lms.extensions import db
+from lms.learning.models import Completion
+
+
+def complete(user, version):
+    db.session.add(Completion(user_id=user.id, course_id=version.course_id, version_id=version.id))
+    db.session.commit()
+
+
+@pytest.fixture
+def graduates(world, sample_course):
+    """The Kolkata and Darjeeling sahayaks completed the sample course."""
+    complete(world.sahayak_kol, sample_course)
+    complete(world.sahayak_dar, sample_course)
+    return world

@@ -1,0 +1,213 @@
+"""Certificate PDFs, downloads, ZIPs, public verification, rendering from the command line."""
+
+import io
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lms.batches.services import create_batch, join
+from lms.certificates import services
+from lms.certificates.models import Certificate
+from lms.certificates.pdf import current_version, pdf_path
+from lms.extensions import db
+from tests.certificates.conftest import complete
+from tests.pdfs import embedded_fonts
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text, as a reader's copy-paste would give it (pdftotext)."""
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+@pytest.fixture
+def issued(graduates, sample_course):
+    certs, _ = services.issue(
+        graduates.admin,
+        [
+            (graduates.sahayak_kol.id, sample_course.course_id),
+            (graduates.sahayak_dar.id, sample_course.course_id),
+        ],
+    )
+    return certs
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("অনুপম মুখোপাধ্যায়", "LMS-Noto-Sans-Bengali"),
+        ("राजेश कुमार शर्मा", "LMS-Noto-Sans-Devanagari"),
+        ("Mary D'Souza", "LMS-Noto-Sans"),
+    ],
+)
+def test_names_in_every_script_use_the_bundled_fonts(name, family, client, auth, graduates, sample_course):
+    graduates.sahayak_kol.name = name
+    db.session.commit()
+    [cert], _ = services.issue(graduates.admin, [(graduates.sahayak_kol.id, sample_course.course_id)])
+    auth.login(graduates.sahayak_kol)
+    with client.get(f"/certificates/{cert.code}.pdf") as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        data = response.data
+    fonts = embedded_fonts(data)
+    assert any(font.startswith(family) for font in fonts) and all(
+        font.startswith("LMS-") for font in fonts
+    ), fonts
+    text = pdf_text(data)
+    assert cert.serial in text and f"http://127.0.0.1:8000/verify/{cert.code}" in "".join(text.split())
+    if family == "LMS-Noto-Sans":
+        assert name in text
+    assert "Certificate of completion" in text  # English beside the course's language
+
+
+def test_pdf_is_rendered_once_and_kept_with_its_checksum(client, auth, graduates, issued):
+    cert = issued[0]
+    auth.login(graduates.sahayak_kol)
+    client.get(f"/certificates/{cert.code}.pdf").close()
+    path = pdf_path(cert)
+    db.session.expire_all()
+    cert = db.session.get(Certificate, cert.id)
+    assert path.is_file() and cert.pdf_template == current_version()
+    import hashlib
+
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == cert.pdf_sha256
+    stamp = path.stat().st_mtime_ns
+    client.get(f"/certificates/{cert.code}.pdf").close()
+    assert path.stat().st_mtime_ns == stamp  # not rendered again
+    path.unlink()
+    client.get(f"/certificates/{cert.code}.pdf").close()
+    assert path.is_file()  # re-rendered when missing
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("sahayak_kol", 200),
+        ("sahayak_dar", 404),
+        ("trainer_kol", 404),
+        ("head_kol", 200),
+        ("head_dar", 404),
+        ("admin", 200),
+    ],
+)
+def test_who_may_download(who, status, client, auth, graduates, issued):
+    auth.login(getattr(graduates, who))
+    with client.get(f"/certificates/{issued[0].code}.pdf") as response:
+        assert response.status_code == status
+
+
+def test_disk_full_gives_a_clear_error_and_no_partial_file(client, auth, graduates, issued, monkeypatch, app):
+    def full(self, data):
+        self.write_text("partial")  # what a full disk leaves behind
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    auth.login(graduates.sahayak_kol)
+    response = client.get(f"/certificates/{issued[0].code}.pdf")
+    assert response.status_code == 503 and "could not be saved" in response.get_data(as_text=True)
+    folder = Path(app.instance_path) / "certificates"
+    assert not folder.exists() or list(folder.iterdir()) == []
+    db.session.expire_all()
+    assert db.session.get(Certificate, issued[0].id).pdf_sha256 is None
+
+
+def test_cell_head_issues_from_the_web_selected_and_all(client, auth, graduates, sample_course, make_user):
+    extra = [make_user(region=graduates.kolkata, name=f"Extra {n}") for n in range(3)]
+    for person in extra:
+        complete(person, sample_course)
+    auth.login(graduates.head_kol)
+    page = client.get("/certificates/").get_data(as_text=True)
+    assert "Sahayak Kolkata" in page and "Sahayak Darjeeling" not in page
+    client.post("/certificates/issue", data={"pair": f"{graduates.sahayak_kol.id}:{sample_course.course_id}"})
+    assert [c.user_id for c in db.session.execute(db.select(Certificate)).scalars()] == [
+        graduates.sahayak_kol.id
+    ]
+    response = client.post("/certificates/issue", data={"all": "1"}, follow_redirects=True)
+    assert "3 certificates issued." in response.get_data(as_text=True)
+    again = client.post(
+        "/certificates/issue",
+        data={"pair": f"{graduates.sahayak_kol.id}:{sample_course.course_id}"},
+        follow_redirects=True,
+    )
+    assert "1 were skipped" in again.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(Certificate.id))).scalar() == 4
+
+
+def test_only_issuers_issue(client, auth, graduates, sample_course):
+    auth.login(graduates.trainer_kol)
+    assert client.post("/certificates/issue", data={"all": "1"}).status_code == 403
+    assert "Ready for a certificate" not in client.get("/certificates/").get_data(as_text=True)
+
+
+def test_public_verification_valid_revoked_unknown(client, auth, graduates, issued):
+    cert = issued[0]
+    page = client.get(f"/verify/{services.format_code(cert.code).lower()}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "This certificate is valid." in html and "Sahayak Kolkata" in html
+    assert graduates.sahayak_kol.phone not in html and 'property="og:title"' in html
+    assert (
+        client.get("/verify", query_string={"code": cert.code}).headers["Location"] == f"/verify/{cert.code}"
+    )
+    unknown = client.get("/verify/AAAAABBBBBCCCCC")
+    assert unknown.status_code == 404 and "No certificate has this code." in unknown.get_data(as_text=True)
+    auth.login(graduates.head_kol)
+    response = client.post(f"/certificates/{cert.code}/revoke", data={"reason": "Name misspelt"})
+    assert response.status_code == 302
+    auth.logout()
+    html = client.get(f"/verify/{cert.code}").get_data(as_text=True)
+    assert "This certificate was revoked on" in html and "Name misspelt" in html
+
+
+def test_verification_is_rate_limited(make_app):
+    app = make_app(VERIFY_LIMIT_PER_ADDRESS="3 per minute")
+    with app.app_context():
+        client = app.test_client()
+        for n in range(3):
+            assert client.get(f"/verify/AAAAABBBBBCCCC{n}").status_code == 404
+        assert client.get("/verify/AAAAABBBBBCCCCD").status_code == 429
+
+
+def test_batch_zip_streams_every_valid_certificate(client, auth, graduates, sample_course, issued):
+    batch = create_batch(
+        graduates.trainer_kol, sample_course.course_id, "B", "", date(2026, 12, 1), graduates.kolkata.id
+    )
+    join(graduates.sahayak_kol, batch)
+    auth.login(graduates.head_kol)
+    with client.get(f"/batches/{batch.id}/certificates.zip") as response:
+        assert response.status_code == 200 and response.mimetype == "application/zip"
+        data = response.data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == [f"{issued[0].serial}.pdf"]
+        assert archive.read(f"{issued[0].serial}.pdf").startswith(b"%PDF")
+    auth.logout()
+    auth.login(graduates.sahayak_kol)
+    assert client.get(f"/batches/{batch.id}/certificates.zip").status_code == 404
+
+
+def test_cli_renders_missing_then_all_in_parallel(runner, graduates, issued):
+    result = runner.invoke(args=["certificates", "render", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2 certificate PDF(s) rendered." in result.output
+    assert all(pdf_path(cert).is_file() for cert in issued)
+    db.session.expire_all()
+    assert all(db.session.get(Certificate, cert.id).pdf_sha256 for cert in issued)
+    assert (
+        "0 certificate PDF(s) rendered." in runner.invoke(args=["certificates", "render", "--missing"]).output
+    )
+    assert "2 certificate PDF(s) rendered." in runner.invoke(args=["certificates", "render", "--all"]).output
+
+
+def test_zip_is_produced_piece_by_piece(app, issued):
+    from lms.certificates.archive import stream_zip
+
+    pieces = stream_zip(issued)
+    first = next(pieces)
+    assert (
+        first.startswith(b"PK") and len(first) > 1000
+    )  # the first PDF goes out before the second is rendered
+    assert not pdf_path(issued[1]).exists()
+    rest = b"".join(pieces)
+    with zipfile.ZipFile(io.BytesIO(first + rest)) as archive:
+        assert archive.namelist() == [f"{cert.serial}.pdf" for cert in issued]
