@@ -52,20 +52,19 @@ def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
 
 
-def labels_in(lang: str) -> dict:
-    """The printed labels in one language, and the issuer's role."""
+@cache
+def labels_in(lang: str, role: str) -> dict:
+    """The printed labels and the issuer's role in one language (translations never change
+    while the process runs, so each combination is looked up once)."""
     with force_locale(lang):
-        return {key: str(text) for key, text in LABELS.items()}
+        return {key: str(text) for key, text in LABELS.items()} | {"role": role_name(role)}
 
 
 def render_certificate(cert: Certificate) -> bytes:
     """The PDF for one certificate, from its snapshot alone."""
     snap = cert.snapshot
     lang = snap["course_lang"]
-    labels = {code: labels_in(code) for code in {"en", lang}}
-    for code, values in labels.items():
-        with force_locale(code):
-            values["role"] = role_name(snap["issuer_role"])
+    labels = {code: labels_in(code, snap["issuer_role"]) for code in {"en", lang}}
     url = verify_url(cert.code)
     return render_pdf(
         TEMPLATE,

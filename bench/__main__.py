@@ -1,0 +1,20 @@
+"""Run one benchmark: python -m bench NAME. Prints its figures, then `NAME: VALUE UNIT`."""
+
+import importlib
+import sys
+
+BENCHMARKS = ("certificate", "bulk")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in BENCHMARKS:
+        print(f"usage: python -m bench {{{','.join(BENCHMARKS)}}}", file=sys.stderr)
+        return 2
+    name = argv[0]
+    value, unit = importlib.import_module(f"bench.{name}").run()
+    print(f"{name}: {value:.2f} {unit}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
