@@ -50,7 +50,7 @@ translations: $(VENV)/.runtime
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project "Sahayak LMS" -o lms/translations/messages.pot .
-	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --width 100 -i lms/translations/messages.pot -d lms/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

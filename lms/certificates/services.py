@@ -196,6 +196,12 @@ def find_by_code(raw: str) -> Certificate | None:
     return db.session.execute(select(Certificate).filter_by(code=normalise_code(raw))).scalar()
 
 
+def certificate_courses() -> list[CourseVersion]:
+    """Live versions of the courses that give certificates, for the filter."""
+    query = select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
+    return list(db.session.execute(query.where(CourseVersion.certificate.is_(True)).order_by(CourseVersion.title)).scalars())
+
+
 def my_certificates(user: User) -> list[Certificate]:
     """The user's own certificates, newest first."""
     query = select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_at.desc())

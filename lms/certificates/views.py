@@ -69,6 +69,7 @@ def index():
         context |= {
             "eligible": services.eligible(current_user, **filters()),
             "issued": services.issued_in_scope(current_user)[:200],
+            "courses": services.certificate_courses(),
         }
     return render_template("certificates/index.html", **context)
 
