@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.learning import views as learning
     from lms.main.views import bp as main_bp
     from lms.people.views import bp as people_bp
+    from lms.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning.bp)
     app.register_blueprint(batches_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(reports_bp)
     learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)

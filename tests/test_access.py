@@ -138,6 +138,15 @@ MATRIX |= {
     "certificates.verify": ("GET", "/verify/{cert}", EVERYONE),
 }
 
+# Dashboards: cell heads see their own subtree (the out-of-scope head opens /reports/ at home).
+VIEWERS = {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 403, "cell_head_in_scope": 200}
+VIEWERS |= {"cell_head_out_of_scope": 200, "admin": 200}
+KOLKATA = VIEWERS | {"cell_head_out_of_scope": 404}
+MATRIX |= {
+    "reports.dashboard": ("GET", "/reports/?region=WB-KOL", KOLKATA),
+    "reports.export": ("GET", "/reports/people.csv?region=WB-KOL", KOLKATA),
+}
+
 PUBLIC_FILES = {"static"}
 
 
@@ -226,7 +235,8 @@ def test_access(endpoint, visitor, client, auth, world, visitors, sample_course)
         code=getattr(batch, "join_code", ""), course=sample_course.course_id, cert=cert,
     ).partition("?")  # fmt: skip
     data = dict(pair.split("=") for pair in query.split("&")) if query else None
-    with client.open(url, method=method, data=data) as response:
+    as_query = {"query_string": data} if method == "GET" else {"data": data}
+    with client.open(url, method=method, **as_query) as response:
         expected = outcomes[visitor]
         if expected == SIGN_IN:
             assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -187,6 +187,8 @@ def course_pages(client, role: str) -> dict:
         pages[f"{role} revoke form"] = client.get(f"/certificates/{code}/revoke")
         client.post(f"/certificates/{code}/revoke", data={"reason": "ভুল"})
         pages[f"{role} verify revoked"] = client.get(f"/verify/{code}")
+    if role in ("cell_head", "admin"):
+        pages[f"{role} dashboard"] = client.get("/reports/")
     if role in ("trainer", "admin"):
         broken = "---\ntitle: T\nভুল: 1\n---\n```quiz id=x\n? Q\n- [ ] a\n```\n"
         pages |= {

@@ -199,7 +199,11 @@ def find_by_code(raw: str) -> Certificate | None:
 def certificate_courses() -> list[CourseVersion]:
     """Live versions of the courses that give certificates, for the filter."""
     query = select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
-    return list(db.session.execute(query.where(CourseVersion.certificate.is_(True)).order_by(CourseVersion.title)).scalars())
+    return list(
+        db.session.execute(
+            query.where(CourseVersion.certificate.is_(True)).order_by(CourseVersion.title)
+        ).scalars()
+    )
 
 
 def my_certificates(user: User) -> list[Certificate]:

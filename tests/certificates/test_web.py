@@ -215,7 +215,9 @@ def test_zip_is_produced_piece_by_piece(app, issued):
 
 def test_filters_by_course_and_region(client, auth, graduates, sample_course):
     auth.login(graduates.admin)
-    page = client.get("/certificates/", query_string={"course": sample_course.course_id}).get_data(as_text=True)
+    page = client.get("/certificates/", query_string={"course": sample_course.course_id}).get_data(
+        as_text=True
+    )
     assert "Sahayak Kolkata" in page and "Sahayak Darjeeling" in page and "selected>নিরাপদ অ্যাকাউন্ট" in page
     page = client.get("/certificates/", query_string={"region": "WB-DAR"}).get_data(as_text=True)
     assert "Sahayak Darjeeling" in page and "Sahayak Kolkata" not in page

@@ -1,0 +1,59 @@
+"""Dashboards and CSV exports for cell heads (their subtree) and admins (everything)."""
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user, login_required
+
+from lms.people.models import Role
+from lms.reports import exports, services
+from lms.reports.charts import bar_chart
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+VIEWERS = {Role.CELL_HEAD, Role.ADMIN}
+EXPORTS = {
+    "people": (exports.PEOPLE_HEADER, exports.people_rows),
+    "certificates": (exports.CERTIFICATE_HEADER, exports.certificate_rows),
+    "batches": (exports.BATCH_HEADER, exports.batch_rows),
+}
+
+
+@bp.before_request
+@login_required
+def only_viewers():
+    """Cell heads and admins."""
+    if current_user.role not in VIEWERS:
+        abort(403)
+
+
+@bp.errorhandler(services.NotFound)
+def not_found(_error):
+    return render_template("errors/error.html", code=404), 404
+
+
+@bp.get("/")
+def dashboard():
+    """Registered, learning, completed and certified sahayaks, per child region."""
+    region = services.region_for(current_user, request.args.get("region"))
+    sort = request.args.get("sort", "name") if request.args.get("sort") in services.SORTS else "name"
+    board = services.dashboard(region, sort)
+    chart = bar_chart(
+        [
+            (row.region.name if row.region else region.name, row.registered, row.completed)
+            for row in board.rows
+        ]
+    )
+    trail = [
+        r
+        for r in services.trail(region)
+        if current_user.role == Role.ADMIN or r.path.startswith(current_user.region.path)
+    ]
+    return render_template("reports/dashboard.html", board=board, chart=chart, sort=sort, trail=trail)
+
+
+@bp.get("/<any(people, certificates, batches):name>.csv")
+def export(name: str):
+    """A CSV of the region's subtree, streamed row by row."""
+    region = services.region_for(current_user, request.args.get("region"))
+    header, rows = EXPORTS[name]
+    response = Response(stream_with_context(exports.stream_csv(header, rows(region))), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{region.code}.csv"'
+    return response
