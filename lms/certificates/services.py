@@ -13,6 +13,7 @@ from lms.certificates.models import AuditEvent, Certificate, SerialCounter
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 from lms.learning.models import Completion
+from lms.learning.services import mark_milestone
 from lms.learning.upsert import insert_ignore
 from lms.people.models import Region, Role, User
 from lms.readable import readable_code
@@ -114,6 +115,7 @@ def _issue_one(actor: User, item: Eligible) -> Certificate:
     audit(
         actor, "certificate.issue", certificate.serial, {"user_id": item.user.id, "course_id": item.course.id}
     )
+    mark_milestone(item.user.id, User.certified_at)
     db.session.commit()
     return certificate
 
@@ -164,6 +166,10 @@ def revoke(actor: User, code: str, reason: str) -> Certificate:
         reason.strip()[:500],
     )
     audit(actor, "certificate.revoke", certificate.serial, {"reason": certificate.revoke_reason})
+    db.session.flush()
+    still_valid = select(Certificate.id).filter_by(user_id=certificate.user_id, revoked_at=None)
+    if db.session.execute(still_valid).first() is None:
+        db.session.execute(update(User).where(User.id == certificate.user_id).values(certified_at=None))
     db.session.commit()
     return certificate
 

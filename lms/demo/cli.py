@@ -1,22 +1,31 @@
 """`flask demo`: seed the demo regions and people, idempotently."""
 
 import sys
+import time
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.courses.cli import check_folder
+from lms.courses.publishing import publish
 from lms.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
+from lms.demo.scale import generate
 from lms.people.phones import format_phone
-from lms.people.regions import import_regions
+from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user, phone_taken
 
 REGIONS_CSV = Path(__file__).with_name("regions.csv")
+SCALE_COURSE = "digital-sahayak-bn"
 
 
 @click.command("demo")
+@click.option(
+    "--scale", type=click.IntRange(0), default=0, help="Also generate this many sahayaks with progress."
+)
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: int) -> None:
     """Seed West Bengal's districts, some constituencies and booths, and demo users."""
     result = import_regions(REGIONS_CSV.read_bytes(), REGIONS_CSV.name)
     click.echo(f"Regions: {result.created} created, {result.updated} already there.")
@@ -25,6 +34,24 @@ def demo_command() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, name, phone in demo_logins():
         click.echo(f"  {role:<10} {phone}  {name}")
+    if scale:
+        generate_scale(scale)
+
+
+def generate_scale(count: int) -> None:
+    """The full-size programme (once): regions, sahayaks, cascade, attempts, certificates."""
+    if find_region("GEN-AC-001") is not None:
+        click.echo("Scale data already generated; nothing added.")
+        return
+    course, problems = check_folder(Path(current_app.config["COURSES_DIR"]) / SCALE_COURSE)
+    if problems:
+        raise click.ClickException(f"{SCALE_COURSE} has problems; run flask courses check")
+    publish(course, None, "cli")
+    started = time.perf_counter()
+    with click.progressbar(length=count * 17, label="Generating", file=sys.stderr) as bar:
+        made = generate(count, SCALE_COURSE, lambda _step, n: bar.update(n))
+    seconds = time.perf_counter() - started
+    click.echo(", ".join(f"{value:,} {key}" for key, value in made.items()) + f" in {seconds:.0f} s.")
 
 
 def seed_people() -> int:

@@ -69,6 +69,7 @@ def record_read(user: User, course: Course, lesson: Lesson) -> None:
     if insert_ignore(
         LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=now()
     ):
+        mark_milestone(user.id, User.started_at)
         maybe_complete(user, course)
     db.session.commit()
 
@@ -120,6 +121,12 @@ def maybe_complete(user: User, course: Course) -> None:
             version_id=course.live_version_id,
             completed_at=now(),
         )
+        mark_milestone(user.id, User.completed_at)
+
+
+def mark_milestone(user_id: int, column) -> None:
+    """Set a user's milestone time once (the first time it happens)."""
+    db.session.execute(update(User).where(User.id == user_id, column.is_(None)).values({column: now()}))
 
 
 def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:

@@ -59,8 +59,17 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Milestones kept on the user so dashboards count 40,000 people in one indexed scan:
+    # first lesson opened, first course completed, holding a valid certificate since.
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    certified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     region: Mapped[Region | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        Index("ix_user_progress", "region_id", "role", "started_at", "completed_at", "certified_at"),
+    )
 
     @property
     def is_active(self) -> bool:

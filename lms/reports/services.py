@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import func, select
 
 from lms.auth.scope import region_in_scope
-from lms.certificates.models import Certificate
 from lms.extensions import db
-from lms.learning.models import Completion, LessonRead
 from lms.people.models import Region, Role, User
 
 SORTS = ("name", "registered", "learning", "completed", "certified")
@@ -67,44 +65,36 @@ def region_for(actor: User, code: str | None) -> Region:
     return region
 
 
-def next_segment(path, prefix_length: int):
-    """SQL: the id that follows a prefix in a materialised path ('' for the region itself)."""
-    rest = func.substr(path, prefix_length + 1)
-    if db.engine.dialect.name == "postgresql":
-        return func.split_part(rest, "/", 1)
-    return func.substr(rest, 1, func.instr(rest, "/") - 1)
+def child_of(region: Region) -> dict[int, str]:
+    """For every region in the subtree: the key of the child of `region` it lies under
+    ('' for `region` itself), worked out from the paths in one query."""
+    query = select(Region.id, Region.path).where(Region.path.startswith(region.path, autoescape=True))
+    prefix = len(region.path)
+    return {rid: path[prefix:].split("/", 1)[0] for rid, path in db.session.execute(query)}
 
 
 def dashboard(region: Region, sort: str = "name") -> Dashboard:
-    """Sahayaks under the region, counted per child region, in one query."""
-    child = next_segment(Region.path, len(region.path)).label("child")
-    started = exists().where(LessonRead.user_id == User.id)
-    completed = exists().where(Completion.user_id == User.id)
-    certified = exists().where(Certificate.user_id == User.id, Certificate.revoked_at.is_(None))
+    """Sahayaks under the region, counted per home region in one indexed scan of the
+    milestone columns, then summed per child region."""
+    subtree = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    counts = (func.count(User.started_at), func.count(User.completed_at), func.count(User.certified_at))
     query = (
-        select(
-            child,
-            func.count(User.id),
-            func.sum(case((started, 1), else_=0)),
-            func.sum(case((completed, 1), else_=0)),
-            func.sum(case((certified, 1), else_=0)),
-        )
-        .join(Region, Region.id == User.region_id)
-        .where(User.role == Role.SAHAYAK.value, Region.path.startswith(region.path, autoescape=True))
-        .group_by(child)
+        select(User.region_id, func.count(), *counts)
+        .where(User.role == Role.SAHAYAK.value, User.region_id.in_(subtree))
+        .group_by(User.region_id)
     )
+    keys = child_of(region)
     children = {
         str(c.id): c for c in db.session.execute(select(Region).filter_by(parent_id=region.id)).scalars()
     }
     rows = {key: Figures(c) for key, c in children.items()}
     total = Figures(region)
-    for key, registered, learning, done, certs in db.session.execute(query):
-        figures = Figures(children.get(key), registered, learning or 0, done or 0, certs or 0)
+    for region_id, registered, learning, done, certs in db.session.execute(query):
+        key = keys.get(region_id, "")
+        row = rows[key] if key in rows else rows.setdefault("", Figures(None))
+        figures = Figures(None, registered, learning, done, certs)
+        row.add(figures)
         total.add(figures)
-        if key in rows:
-            rows[key] = figures
-        else:
-            rows[""] = figures
     return Dashboard(region, total, sort_rows(list(rows.values()), sort))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from lms.certificates import services as certificates
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead
+from lms.learning.services import record_read
 from lms.people.models import Region, User
 from lms.reports import services
 from tests.certificates.conftest import complete
@@ -26,9 +27,7 @@ def population(world, sample_course, make_user):
     for person in people:
         roll = rng.random()
         if roll > 0.3:
-            db.session.add(
-                LessonRead(user_id=person.id, course_id=sample_course.course_id, lesson_slug="passwords")
-            )
+            record_read(person, sample_course.course, sample_course.lessons[0])
         if roll > 0.6:
             complete(person, sample_course)
     db.session.commit()

@@ -1,0 +1,77 @@
+"""The dashboard at 40,000 sahayaks: generation time, then median server time per page.
+
+SQLite by default; set BENCH_DATABASE_URI=postgresql+psycopg://… (an empty database)
+to measure PostgreSQL."""
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+
+from lms import create_app
+from lms.extensions import db
+from lms.people.models import Region, User
+
+SAHAYAKS = 40_000
+ROUNDS = 7
+
+
+def build(uri: str, folder: Path):
+    """Migrate, publish, seed the demo and generate the programme; return (app, seconds)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "INSTANCE_PATH": str(folder)})
+    with app.app_context():
+        upgrade()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["courses", "publish"]).exit_code == 0
+    start = time.perf_counter()
+    result = runner.invoke(args=["demo", "--scale", str(SAHAYAKS)])
+    seconds = time.perf_counter() - start
+    assert result.exit_code == 0, result.output
+    print(result.output.strip().splitlines()[-1])
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+    return app, seconds
+
+
+def page_times(app) -> dict[str, float]:
+    """Median milliseconds of the state page and every drill-down below it (districts, some ACs)."""
+    with app.app_context():
+        admin = db.session.execute(select(User).filter_by(role="admin")).scalars().first()
+        codes = [
+            "WB",
+            *db.session.execute(
+                select(Region.code).filter_by(kind="district").order_by(Region.code)
+            ).scalars(),
+        ]
+        codes += ["GEN-AC-001", "GEN-AC-150", "GEN-AC-294", "GEN-AC-001-B001"]
+    client = app.test_client()
+    with client.session_transaction() as state:
+        state["_user_id"], state["_fresh"] = str(admin.id), True
+    medians = {}
+    for code in codes:
+        samples = []
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            response = client.get("/reports/", query_string={"region": code})
+            samples.append(time.perf_counter() - start)
+            assert response.status_code == 200
+        medians[code] = statistics.median(samples) * 1000
+    return medians
+
+
+def run() -> tuple[float, str]:
+    folder = Path(tempfile.mkdtemp(prefix="lms-bench-dashboard-"))
+    uri = os.environ.get("BENCH_DATABASE_URI") or f"sqlite:///{folder / 'scale.sqlite3'}"
+    app, seconds = build(uri, folder)
+    medians = page_times(app)
+    print(f"generated {SAHAYAKS:,} sahayaks in {seconds:.0f} s on {uri.split(':')[0]}")
+    print(
+        f"state page: {medians['WB']:.0f} ms; slowest drill-down: {max(v for k, v in medians.items() if k != 'WB'):.0f} ms"
+    )
+    return max(medians.values()), "ms (slowest median)"
