@@ -48,7 +48,7 @@ translations: $(VENV)/.runtime
 
 # Refresh the .po files after changing UI strings; then translate the new entries.
 extract-messages: $(VENV)/.runtime
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 		--project "Sahayak LMS" -o lms/translations/messages.pot .
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete --width 100 -i lms/translations/messages.pot -d lms/translations
 

@@ -104,9 +104,10 @@ MATRIX |= {
     # Making a leader: only cell heads in scope and admins get as far as the rule (not completed: back with a message).
     "batches.make_leader": (
         "POST",
-        "/people/{target}/leader?course_id={course}",
+        "/people/{target}/leader",
         {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 404, "cell_head_in_scope": 302}
         | {"cell_head_out_of_scope": 404, "admin": 302},
+        {"course_id": "{course}"},
     ),
     "batches.enter_code": ("GET", "/join", EVERYONE),
     "batches.join": ("GET", "/join/{code}", EVERYONE),
@@ -145,6 +146,11 @@ KOLKATA = VIEWERS | {"cell_head_out_of_scope": 404}
 MATRIX |= {
     "reports.dashboard": ("GET", "/reports/?region=WB-KOL", KOLKATA),
     "reports.export": ("GET", "/reports/people.csv?region=WB-KOL", KOLKATA),
+    "reports.set_target": (
+        "POST",
+        "/reports/target?region=WB-KOL",
+        {**KOLKATA, "cell_head_in_scope": 302, "admin": 302},
+    ),
 }
 
 PUBLIC_FILES = {"static"}
@@ -222,7 +228,7 @@ def make_attempt(user) -> int:
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_access(endpoint, visitor, client, auth, world, visitors, sample_course):
-    method, path, outcomes = MATRIX[endpoint]
+    method, path, outcomes, *form = MATRIX[endpoint]
     token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
     user = visitors[visitor]
     if user is not None:
@@ -234,9 +240,13 @@ def test_access(endpoint, visitor, client, auth, world, visitors, sample_course)
         target=world.sahayak_kol.id, token=token, attempt=attempt, batch=getattr(batch, "id", 0),
         code=getattr(batch, "join_code", ""), course=sample_course.course_id, cert=cert,
     ).partition("?")  # fmt: skip
-    data = dict(pair.split("=") for pair in query.split("&")) if query else None
-    as_query = {"query_string": data} if method == "GET" else {"data": data}
-    with client.open(url, method=method, **as_query) as response:
+    query_string = dict(pair.split("=") for pair in query.split("&")) if query else None
+    data = (
+        {key: value.format(course=sample_course.course_id) for key, value in form[0].items()}
+        if form
+        else None
+    )
+    with client.open(url, method=method, query_string=query_string, data=data) as response:
         expected = outcomes[visitor]
         if expected == SIGN_IN:
             assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -304,3 +304,12 @@ def test_anonymous_join_page_is_translated(client, bengali_world, english_course
         )
         assert f'<html lang="{lang}">' in page and 'name="region_id"' in page
         assert untranslated_words(page, lang) == set()
+
+
+def test_form_field_errors_are_translated_too(client, bengali_world):
+    """WTForms' own messages come from our catalogues (WTForms has no bn or hi)."""
+    page = client.post(
+        "/login", data={"phone": "", "password": ""}, headers={"Accept-Language": "bn"}
+    ).get_data(as_text=True)
+    assert "এটি পূরণ করতেই হবে।" in page and "This field is required." not in page
+    assert untranslated_words(page, "bn") == set()

@@ -1,19 +1,20 @@
 """Sign-in and password forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from lms.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Mobile number and password."""
 
     phone = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=32)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Current password, and the new one twice."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -24,5 +25,5 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A POST-only button: carries nothing but the CSRF token."""

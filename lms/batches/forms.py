@@ -1,13 +1,14 @@
 """Forms for batches, joining and registering."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
+from lms.forms import Form
 
-class BatchForm(FlaskForm):
+
+class BatchForm(Form):
     """A new batch: course, name, place, date and region."""
 
     course_id = SelectField(_l("Course"), coerce=int, validators=[InputRequired()])
@@ -17,13 +18,13 @@ class BatchForm(FlaskForm):
     region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=64)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The join code as typed."""
 
     code = StringField(_l("Batch code"), validators=[DataRequired(), Length(max=32)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """A new sahayak joining a batch."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
@@ -36,13 +37,13 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LeaderForm(FlaskForm):
+class LeaderForm(Form):
     """Make a sahayak a batch leader for a course they completed."""
 
     course_id = IntegerField(validators=[InputRequired()])
 
 
-class MembersCsvForm(FlaskForm):
+class MembersCsvForm(Form):
     """A CSV of new people to register into the batch."""
 
     file = FileField(

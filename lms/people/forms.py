@@ -1,11 +1,12 @@
 """Forms for managing people."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from lms.forms import Form
 
-class ImportUsersForm(FlaskForm):
+
+class ImportUsersForm(Form):
     """A CSV file of people to register."""
 
     file = FileField(

@@ -1,11 +1,23 @@
 """Dashboards and CSV exports for cell heads (their subtree) and admins (everything)."""
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.people.models import Role
-from lms.reports import exports, services
+from lms.reports import exports, progress, services
 from lms.reports.charts import bar_chart
+from lms.reports.forms import TargetForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 VIEWERS = {Role.CELL_HEAD, Role.ADMIN}
@@ -46,7 +58,34 @@ def dashboard():
         for r in services.trail(region)
         if current_user.role == Role.ADMIN or r.path.startswith(current_user.region.path)
     ]
-    return render_template("reports/dashboard.html", board=board, chart=chart, sort=sort, trail=trail)
+    burn = progress.burn_up(region)
+    return render_template(
+        "reports/dashboard.html",
+        board=board,
+        chart=chart,
+        sort=sort,
+        trail=trail,
+        burn=burn,
+        burn_chart=progress.chart(burn),
+        form=TargetForm(obj=burn.target),
+    )
+
+
+@bp.post("/target")
+def set_target():
+    """Set or change the region's target (cell heads in their area, admins anywhere)."""
+    region = services.region_for(current_user, request.args.get("region"))
+    form = TargetForm()
+    if form.validate_on_submit():
+        try:
+            progress.set_target(current_user, region, form.target.data, form.due_on.data)
+        except progress.TargetError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Target saved."), "success")
+    else:
+        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+    return redirect(url_for("reports.dashboard", region=region.code))
 
 
 @bp.get("/<any(people, certificates, batches):name>.csv")

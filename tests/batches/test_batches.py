@@ -71,7 +71,9 @@ def test_signed_in_sahayak_joins_with_the_code(client, auth, world, batch):
     assert response.headers["Location"] == f"/join/{batch.join_code}"
     response = client.post(f"/join/{batch.join_code}")
     assert response.headers["Location"] == "/courses/safe-accounts/"
+    assert "You have joined the batch." in client.get("/courses/safe-accounts/").get_data(as_text=True)
     client.post(f"/join/{batch.join_code}")  # twice is harmless
+    assert "You are already in this batch." in client.get("/courses/safe-accounts/").get_data(as_text=True)
     assert members(batch) == {"Sahayak Kolkata"}
     assert "Bhabanipur workshop" not in client.get("/batches/").get_data(as_text=True)  # not its leader
     home = client.get("/").get_data(as_text=True)

@@ -1,0 +1,46 @@
+"""The base form: WTForms' own messages ("This field is required." …) translated through
+our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
+
+from flask_babel import gettext, lazy_ngettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+
+class _BabelTranslations:
+    """The gettext interface WTForms asks its Meta for, answered by Flask-Babel."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+_TRANSLATIONS = _BabelTranslations()
+
+
+class Form(FlaskForm):
+    """Every form of the site derives from this one."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _TRANSLATIONS
+
+
+# WTForms' messages that our forms can show, listed so `make extract-messages` finds them.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Field must be equal to %(other_name)s."),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 2
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("File does not have an approved extension."),
+)

@@ -1,0 +1,118 @@
+"""Progress against a region's target: the burn-up of completions and certificates."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, cast, func, select
+
+from lms.auth.scope import region_in_scope
+from lms.extensions import db
+from lms.people.models import Region, Role, User
+from lms.reports.models import RegionTarget
+
+WIDTH, HEIGHT, LEFT, BOTTOM = 320, 160, 40, 20
+
+
+class TargetError(Exception):
+    """A target that cannot be set; str() is a translatable message."""
+
+
+@dataclass
+class BurnUp:
+    """Cumulative completions and certificates per day, the target and the pace needed."""
+
+    target: RegionTarget | None
+    completed: list[tuple[date, int]] = field(default_factory=list)
+    certified: list[tuple[date, int]] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+
+    @property
+    def done(self) -> int:
+        return self.completed[-1][1] if self.completed else 0
+
+    @property
+    def pace(self) -> float | None:
+        """Completions needed per day from today to reach the target on time."""
+        if self.target is None:
+            return None
+        days = (self.target.due_on - self.today).days
+        remaining = max(self.target.target - self.done, 0)
+        return remaining / days if days > 0 else float(remaining)
+
+
+def target_for(region: Region) -> RegionTarget | None:
+    return db.session.execute(select(RegionTarget).filter_by(region_id=region.id)).scalar()
+
+
+def set_target(actor: User, region: Region, target: int, due_on: date) -> RegionTarget:
+    """Admins anywhere, cell heads in their own subtree."""
+    if actor.role not in (Role.CELL_HEAD, Role.ADMIN) or not region_in_scope(actor, region):
+        raise TargetError(_l("You may not set targets for this region."))
+    if target < 1:
+        raise TargetError(_l("The target must be 1 or more."))
+    row = target_for(region) or RegionTarget(region_id=region.id, set_by_id=actor.id)
+    row.target, row.due_on, row.set_by_id = target, due_on, actor.id
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _day(column):
+    """The calendar day of a timestamp, on SQLite and PostgreSQL."""
+    return func.date(column) if db.engine.dialect.name == "sqlite" else cast(column, Date)
+
+
+def _cumulative(column, region: Region) -> list[tuple[date, int]]:
+    """Running totals per day of a milestone among the region's sahayaks (one query)."""
+    subtree = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    day = _day(column).label("day")
+    query = (
+        select(day, func.count())
+        .where(User.role == Role.SAHAYAK.value, User.region_id.in_(subtree), column.is_not(None))
+        .group_by(day)
+        .order_by(day)
+    )
+    total, points = 0, []
+    for value, count in db.session.execute(query):
+        total += count
+        points.append((value if isinstance(value, date) else date.fromisoformat(value), total))
+    return points
+
+
+def burn_up(region: Region) -> BurnUp:
+    """The burn-up of a region: completions and certificates over time, with its target."""
+    return BurnUp(
+        target_for(region), _cumulative(User.completed_at, region), _cumulative(User.certified_at, region)
+    )
+
+
+def chart(data: BurnUp) -> dict:
+    """SVG geometry: x is time from the first completion to the due date (or today), y the count."""
+    points = data.completed + data.certified
+    start = min((day for day, _ in points), default=data.today)
+    end = max([data.today, *(day for day, _ in points)] + ([data.target.due_on] if data.target else []))
+    top = max([1, *(count for _, count in points)] + ([data.target.target] if data.target else []))
+    span = max((end - start).days, 1)
+
+    def x(day: date) -> float:
+        return round(LEFT + (WIDTH - LEFT) * (day - start).days / span, 1)
+
+    def y(count: float) -> float:
+        return round(HEIGHT - BOTTOM - (HEIGHT - BOTTOM - 8) * count / top, 1)
+
+    def line(series: list[tuple[date, int]]) -> str:
+        steps = [(start, 0), *series, (data.today, series[-1][1])] if series else []
+        return " ".join(f"{x(day)},{y(count)}" for day, count in steps)
+
+    geometry = {
+        "width": WIDTH, "height": HEIGHT, "left": LEFT, "bottom": HEIGHT - BOTTOM, "top": top,
+        "completed": line(data.completed), "certified": line(data.certified),
+        "today_x": x(data.today), "start": start, "end": end,
+    }  # fmt: skip
+    if data.target:
+        geometry |= {"target_y": y(data.target.target), "due_x": x(data.target.due_on)}
+        geometry["pace_line"] = (
+            f"{x(data.today)},{y(data.done)} {x(data.target.due_on)},{y(data.target.target)}"
+        )
+    return geometry

@@ -1,0 +1,61 @@
+"""Targets and the burn-up: cumulative completions and certificates, the pace needed."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from lms.extensions import db
+from lms.reports import progress
+from lms.reports.models import RegionTarget
+
+
+def set_milestones(user, completed=None, certified=None):
+    user.completed_at, user.certified_at = completed, certified
+    db.session.commit()
+
+
+def test_burn_up_counts_per_day_cumulatively(world, make_user):
+    day = lambda n: datetime(2026, 10, n, 12, tzinfo=UTC)  # noqa: E731
+    for n, (completed, certified) in enumerate([(1, None), (1, 3), (2, 3), (5, None)]):
+        set_milestones(
+            make_user(region=world.booth, name=f"P{n}"), day(completed), day(certified) if certified else None
+        )
+    set_milestones(make_user(region=world.darjeeling), day(1))  # another district: not counted
+    burn = progress.burn_up(world.kolkata)
+    assert burn.completed == [(date(2026, 10, 1), 2), (date(2026, 10, 2), 3), (date(2026, 10, 5), 4)]
+    assert burn.certified == [(date(2026, 10, 3), 2)]
+    assert burn.done == 4 and burn.target is None and burn.pace is None
+
+
+def test_pace_needed_from_today(world, make_user):
+    set_milestones(make_user(region=world.booth), datetime.now(UTC))
+    progress.set_target(world.head_kol, world.kolkata, 101, date.today() + timedelta(days=10))
+    burn = progress.burn_up(world.kolkata)
+    assert burn.pace == 10.0
+    geometry = progress.chart(burn)
+    assert "target_y" in geometry and geometry["completed"] and geometry["pace_line"]
+
+
+def test_who_may_set_targets(client, auth, world):
+    auth.login(world.head_kol)
+    response = client.post(
+        "/reports/target?region=WB-KOL", data={"target": "500", "due_on": "2027-03-31"}, follow_redirects=True
+    )
+    assert "Target saved." in response.get_data(as_text=True)
+    target = db.session.execute(db.select(RegionTarget)).scalar_one()
+    assert (target.region_id, target.target, target.due_on) == (world.kolkata.id, 500, date(2027, 3, 31))
+    page = client.get("/reports/?region=WB-KOL").get_data(as_text=True)
+    assert "Needed per day from today" in page and "<title>Target: 500</title>" in page
+    assert (
+        client.post("/reports/target?region=WB-DAR", data={"target": "5", "due_on": "2027-03-31"}).status_code
+        == 404
+    )
+    bad = client.post(
+        "/reports/target?region=WB-KOL", data={"target": "0", "due_on": "2027-03-31"}, follow_redirects=True
+    )
+    assert "Number must be at least 1." in bad.get_data(as_text=True)
+    auth.logout()
+    auth.login(world.trainer_kol)
+    assert (
+        client.post("/reports/target?region=WB-KOL", data={"target": "5", "due_on": "2027-03-31"}).status_code
+        == 403
+    )
+    assert db.session.execute(db.select(RegionTarget.target)).scalar() == 500
