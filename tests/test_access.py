@@ -146,6 +146,8 @@ KOLKATA = VIEWERS | {"cell_head_out_of_scope": 404}
 MATRIX |= {
     "reports.dashboard": ("GET", "/reports/?region=WB-KOL", KOLKATA),
     "reports.export": ("GET", "/reports/people.csv?region=WB-KOL", KOLKATA),
+    "reports.quizzes": ("GET", "/reports/quizzes", VIEWERS | {"trainer": 200}),
+    "reports.cascade": ("GET", "/reports/cascade?batch={batch}", KOLKATA),
     "reports.set_target": (
         "POST",
         "/reports/target?region=WB-KOL",

@@ -189,6 +189,9 @@ def course_pages(client, role: str) -> dict:
         pages[f"{role} verify revoked"] = client.get(f"/verify/{code}")
     if role in ("cell_head", "admin"):
         pages[f"{role} dashboard"] = client.get("/reports/")
+        pages[f"{role} cascade"] = client.get("/reports/cascade")
+    if role != "sahayak":
+        pages[f"{role} quiz figures"] = client.get("/reports/quizzes")
     if role in ("trainer", "admin"):
         broken = "---\ntitle: T\nভুল: 1\n---\n```quiz id=x\n? Q\n- [ ] a\n```\n"
         pages |= {

@@ -14,8 +14,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.batches import services as batches
 from lms.people.models import Role
+from lms.reports import cascade as cascades
 from lms.reports import exports, progress, services
+from lms.reports import quizzes as quiz_figures
 from lms.reports.charts import bar_chart
 from lms.reports.forms import TargetForm
 
@@ -31,11 +34,13 @@ EXPORTS = {
 @bp.before_request
 @login_required
 def only_viewers():
-    """Cell heads and admins."""
-    if current_user.role not in VIEWERS:
+    """Cell heads and admins; trainers for the quiz figures of their batches."""
+    allowed = VIEWERS | {Role.TRAINER} if request.endpoint == "reports.quizzes" else VIEWERS
+    if current_user.role not in allowed:
         abort(403)
 
 
+@bp.errorhandler(batches.NotFound)
 @bp.errorhandler(services.NotFound)
 def not_found(_error):
     return render_template("errors/error.html", code=404), 404
@@ -96,3 +101,23 @@ def export(name: str):
     response = Response(stream_with_context(exports.stream_csv(header, rows(region))), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{region.code}.csv"'
     return response
+
+
+@bp.get("/cascade")
+def cascade():
+    """Workshop batches, or one batch's cascade level by level; the leaders who trained most."""
+    batch_id = request.args.get("batch", type=int)
+    if batch_id:
+        batch = batches.get_batch(current_user, batch_id)
+        return render_template("reports/cascade.html", batch=batch, levels=cascades.cascade(batch))
+    return render_template(
+        "reports/cascade_index.html",
+        workshops=cascades.workshops(current_user),
+        leaders=cascades.top_leaders(current_user),
+    )
+
+
+@bp.get("/quizzes")
+def quizzes():
+    """Per quiz and question: the share answering right and the most-chosen wrong option."""
+    return render_template("reports/quizzes.html", stats=quiz_figures.quiz_stats(current_user))

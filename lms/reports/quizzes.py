@@ -1,0 +1,95 @@
+"""Which questions confuse people: per quiz and question, the share right and the most-chosen
+wrong option, across the batches a trainer (or cell head, or admin) can see."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from lms.batches.models import Batch, Membership
+from lms.batches.services import batches_in_scope
+from lms.courses.models import Course, CourseVersion, Quiz
+from lms.extensions import db
+from lms.learning.models import Attempt
+from lms.people.models import User
+
+CHUNK = 2000
+
+
+@dataclass
+class QuestionStats:
+    """How one question went."""
+
+    html: str
+    options: dict[str, str]
+    answered: int = 0
+    right: int = 0
+    wrong_choices: Counter = field(default_factory=Counter)
+
+    @property
+    def share_right(self) -> int | None:
+        return round(100 * self.right / self.answered) if self.answered else None
+
+    @property
+    def top_wrong(self) -> tuple[str, int] | None:
+        """The wrong option chosen most often, as (html, times)."""
+        if not self.wrong_choices:
+            return None
+        option, times = self.wrong_choices.most_common(1)[0]
+        return self.options.get(option, option), times
+
+
+@dataclass
+class QuizStats:
+    """A quiz of a course as it is now, with its questions' figures."""
+
+    version: CourseVersion
+    quiz: Quiz
+    attempts: int
+    questions: list[QuestionStats]
+
+
+def quiz_stats(actor: User) -> list[QuizStats]:
+    """Current quizzes of the courses of the actor's batches, from their members' attempts."""
+    scoped = batches_in_scope(actor).subquery()
+    courses = select(Batch.course_id).join(scoped, scoped.c.id == Batch.id).distinct()
+    members = select(Membership.user_id).join(scoped, scoped.c.id == Membership.batch_id)
+    versions = db.session.execute(
+        select(CourseVersion)
+        .join(Course, Course.live_version_id == CourseVersion.id)
+        .where(Course.id.in_(courses))
+    ).scalars()
+    results = []
+    for version in versions:
+        quizzes = db.session.execute(
+            select(Quiz).filter_by(version_id=version.id).order_by(Quiz.lesson_id, Quiz.id)
+        ).scalars()
+        for quiz in quizzes:
+            results.append(_stats(version, quiz, members))
+    return results
+
+
+def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
+    """Read the quiz's attempts (same content hash) in chunks and tally them."""
+    questions = [
+        QuestionStats(q["html"], {o["id"]: o["html"] for o in q.get("options", [])})
+        for q in quiz.spec["questions"]
+    ]
+    wrong_ids = [{o["id"] for o in q.get("options", []) if not o["correct"]} for q in quiz.spec["questions"]]
+    query = select(Attempt.answers, Attempt.results).where(
+        Attempt.course_id == version.course_id, Attempt.quiz_key == quiz.key, Attempt.quiz_hash == quiz.content_hash,
+        Attempt.user_id.in_(members),
+    )  # fmt: skip
+    count = 0
+    for answers, outcome in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        if not outcome:
+            continue
+        count += 1
+        for index, stats in enumerate(questions):
+            stats.answered += 1
+            stats.right += bool(outcome[index])
+            chosen = (answers or {}).get(str(index))
+            chosen = chosen if isinstance(chosen, list) else [chosen] if chosen else []
+            if not outcome[index]:
+                stats.wrong_choices.update(option for option in chosen if option in wrong_ids[index])
+    return QuizStats(version, quiz, count, questions)

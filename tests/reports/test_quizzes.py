@@ -1,0 +1,40 @@
+"""Which questions confuse people: share right and the most-chosen wrong option, per question."""
+
+from datetime import date
+
+from lms.batches.services import create_batch, join
+from lms.courses.models import Quiz
+from lms.extensions import db
+from lms.learning import quizforms, services
+from lms.reports.quizzes import quiz_stats
+
+
+def answer(user, quiz, answers):
+    token = quizforms.make_token(user.id, quiz.id, 1, f"n{user.id}-{len(answers)}")
+    return services.submit(user, token, lambda spec: answers)
+
+
+def test_share_right_and_most_chosen_wrong_option(client, auth, world, sample_course, make_user):
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "B", "", date(2026, 9, 1), world.kolkata.id
+    )
+    quiz = db.session.execute(db.select(Quiz).filter_by(key="phishing")).scalar_one()
+    yes, no = (option["id"] for option in quiz.spec["questions"][0]["options"])
+    people = [make_user(region=world.booth) for _ in range(4)]
+    for person, choice in zip(people, (yes, yes, no, yes), strict=True):
+        join(person, batch)
+        answer(person, quiz, {"0": choice})
+    outsider = make_user(region=world.booth)
+    answer(outsider, quiz, {"0": no})  # not in a batch of this trainer: not counted
+    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}
+    phishing = stats["phishing"].questions[0]
+    assert stats["phishing"].attempts == 4
+    assert (phishing.answered, phishing.right, phishing.share_right) == (4, 1, 25)
+    assert phishing.top_wrong == ("Yes", 3)
+    assert quiz_stats(world.head_dar) == []
+    auth.login(world.trainer_kol)
+    page = client.get("/reports/quizzes").get_data(as_text=True)
+    assert "25%" in page and "Yes</span> (3)" in page
+    auth.logout()
+    auth.login(world.sahayak_kol)
+    assert client.get("/reports/quizzes").status_code == 403
