@@ -14,6 +14,7 @@ from lms.extensions import db
 from lms.learning.models import Completion
 from lms.people.models import User
 from tests.pdfs import embedded_fonts
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -174,15 +175,8 @@ def test_roster_counts_and_csv(client, auth, world, batch):
 
 
 def test_roster_needs_the_same_number_of_queries_for_many_members(app, world, batch, make_user):
-    from sqlalchemy import event
-
     def queries_for_roster() -> int:
-        counted = []
-        listener = lambda *args: counted.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        services.roster(batch)
-        event.remove(db.engine, "before_cursor_execute", listener)
-        return len(counted)
+        return count_queries(lambda: services.roster(batch))
 
     services.join(make_user(region=world.kolkata), batch)
     few = queries_for_roster()

@@ -5,7 +5,6 @@ import io
 import random
 
 import pytest
-from sqlalchemy import event
 
 from lms.certificates import services as certificates
 from lms.extensions import db
@@ -14,6 +13,7 @@ from lms.learning.services import record_read
 from lms.people.models import Region, User
 from lms.reports import services
 from tests.certificates.conftest import complete
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -148,17 +148,6 @@ def test_certificates_and_batches_csv(client, auth, population, world):
     assert {row["status"] for row in rows} == {"valid", "revoked"}
     assert sum(row["status"] == "revoked" for row in rows) == 1
     assert read_csv(client, "/reports/batches.csv", region="WB") == []
-
-
-def count_queries(function) -> int:
-    counted = []
-    listener = lambda *args: counted.append(1)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        function()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(counted)
 
 
 def test_exports_and_dashboard_need_no_more_queries_as_rows_grow(app, population, world, make_user):
