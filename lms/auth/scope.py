@@ -27,6 +27,11 @@ def subtree_condition(region: Region):
     return Region.path.startswith(region.path, autoescape=True)
 
 
+def region_ids_under(region: Region) -> Select[tuple[int]]:
+    """SQL: the ids of a region and every region below it."""
+    return db.select(Region.id).where(subtree_condition(region))
+
+
 def regions_in_scope(actor: User) -> Select[tuple[Region]]:
     """Regions the actor may see: everything for admins, their subtree otherwise."""
     query = db.select(Region)

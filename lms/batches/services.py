@@ -18,6 +18,7 @@ from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.learning.upsert import insert_ignore
 from lms.people.models import Region, Role, User
 from lms.people.phones import format_phone
+from lms.people.regions import region_trail
 from lms.people.services import NewPerson, PersonError, check_person, create_user
 from lms.readable import READABLE_ALPHABET, readable_code
 
@@ -177,15 +178,13 @@ def region_choices(batch: Batch, region_id: int | None) -> tuple[list[Region], l
     chosen = db.session.get(Region, region_id) if region_id else None
     if chosen is None or not chosen.path.startswith(root.path):
         chosen = root
-    ids = [int(part) for part in chosen.path.strip("/").split("/")]
-    trail_ids = ids[ids.index(root.id) :]
-    found = {r.id: r for r in db.session.execute(select(Region).where(Region.id.in_(trail_ids))).scalars()}
+    trail = region_trail(chosen)
     children = (
         db.session.execute(select(Region).filter_by(parent_id=chosen.id).order_by(Region.name))
         .scalars()
         .all()
     )
-    return [found[i] for i in trail_ids], list(children)
+    return trail[[r.id for r in trail].index(root.id) :], list(children)
 
 
 def grant_leader(actor: User, user_id: int, course_id: int) -> None:

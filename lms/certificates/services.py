@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.auth.scope import region_in_scope, users_in_scope
+from lms.auth.scope import region_ids_under, region_in_scope, users_in_scope
 from lms.batches.models import Membership
 from lms.certificates.models import AuditEvent, Certificate, SerialCounter
 from lms.courses.models import Course, CourseVersion
@@ -69,9 +69,7 @@ def eligible(
         members = select(Membership.user_id).filter_by(batch_id=batch_id)
         query = query.where(User.id.in_(members))
     if region is not None:
-        query = query.where(
-            User.region_id.in_(select(Region.id).where(Region.path.startswith(region.path, autoescape=True)))
-        )
+        query = query.where(User.region_id.in_(region_ids_under(region)))
     return [Eligible(*row) for row in db.session.execute(query)]
 
 

@@ -139,10 +139,10 @@ def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
     return tokens[key]
 
 
-def quiz_status(user: User, quiz: Quiz) -> QuizProgress | None:
-    """The user's best result on this quiz as it is now (same content hash)."""
+def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
+    """The user's best result on this quiz of this course as it is now (same content hash)."""
     query = select(QuizProgress).filter_by(
-        user_id=user.id, course_id=_course_id(quiz), quiz_key=quiz.key, quiz_hash=quiz.content_hash
+        user_id=user.id, course_id=course_id, quiz_key=quiz.key, quiz_hash=quiz.content_hash
     )
     return db.session.execute(query).scalar()
 
@@ -174,7 +174,7 @@ def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Atte
 def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Attempt:
     """Check the attempt limit, grade, store the attempt and the best result, maybe complete."""
     course_id = _course_id(quiz)
-    status = quiz_status(user, quiz)
+    status = quiz_status(user, quiz, course_id)
     if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
         raise QuizRefused(_l("You have used all %(count)d attempts at this quiz.", count=quiz.attempts))
     graded = grade(quiz.spec, answers, quiz.pass_mark)

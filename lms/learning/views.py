@@ -33,8 +33,8 @@ def course(slug: str):
 def lesson(slug: str, lesson_slug: str):
     """A lesson with its quiz forms; opening it marks it read (only ever the reader's own
     progress, idempotent, so harmless on GET)."""
-    found = courses.get_course(slug)
     version, item = courses.live_lesson(slug, lesson_slug)
+    found = version.course
     services.record_read(current_user, found, item)
     tokens = session.setdefault("quiz_tokens", {})
     quizzes = {}
@@ -45,7 +45,7 @@ def lesson(slug: str, lesson_slug: str):
             "quiz": quiz,
             "token": token,
             "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
-            "status": services.quiz_status(current_user, quiz),
+            "status": services.quiz_status(current_user, quiz, found.id),
         }
     session.modified = True
     lessons = version.lessons

@@ -148,9 +148,14 @@ def find_region(code: str) -> Region | None:
     return db.session.execute(db.select(Region).filter_by(code=code)).scalar_one_or_none()
 
 
+def path_ids(region: Region) -> list[int]:
+    """The ids in a region's materialised path, from the root down to itself."""
+    return [int(part) for part in region.path.strip("/").split("/")]
+
+
 def region_trail(region: Region) -> list[Region]:
     """The region's ancestors from the root down to itself."""
-    ids = [int(part) for part in region.path.strip("/").split("/")]
+    ids = path_ids(region)
     found = db.session.execute(db.select(Region).where(Region.id.in_(ids))).scalars()
     by_id = {r.id: r for r in found}
     return [by_id[i] for i in ids if i in by_id]

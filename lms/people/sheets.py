@@ -87,20 +87,22 @@ def _write_private(path: Path, content: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _own_sheet(actor: User, token: str) -> PasswordSheet | None:
+    """The sheet with this token if this actor made it."""
+    query = db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
 def sheet_file(actor: User, token: str, suffix: str) -> Path | None:
     """The sheet file if this actor created it and it still exists."""
-    sheet = db.session.execute(
-        db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
-    ).scalar_one_or_none()
+    sheet = _own_sheet(actor, token)
     path = sheets_dir() / f"{token}.{suffix}"
     return path if sheet is not None and path.is_file() else None
 
 
 def delete_sheet(actor: User, token: str) -> bool:
     """Remove a sheet's files and record once it has been handed out."""
-    sheet = db.session.execute(
-        db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
-    ).scalar_one_or_none()
+    sheet = _own_sheet(actor, token)
     if sheet is None:
         return False
     for suffix in ("pdf", "csv"):

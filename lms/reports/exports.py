@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select
 
+from lms.auth.scope import region_ids_under, subtree_condition
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, CourseVersion
@@ -13,6 +14,7 @@ from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.people.models import Region, Role, User
 from lms.people.phones import format_phone
+from lms.people.regions import path_ids
 
 CHUNK = 1000
 
@@ -34,9 +36,9 @@ def stream_csv(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
 
 def region_paths(region: Region) -> dict[int, str]:
     """Full name paths ("West Bengal › Kolkata › …") of the region's subtree, in one query."""
-    ancestors = [int(part) for part in region.path.strip("/").split("/")]
+    ancestors = path_ids(region)
     query = select(Region.id, Region.name, Region.parent_id).where(
-        Region.path.startswith(region.path, autoescape=True) | Region.id.in_(ancestors)
+        subtree_condition(region) | Region.id.in_(ancestors)
     )
     rows = {rid: (name, parent) for rid, name, parent in db.session.execute(query)}
     paths: dict[int, str] = {}
@@ -54,7 +56,7 @@ def region_paths(region: Region) -> dict[int, str]:
 
 def _in_region(region: Region):
     """Users whose home region is in the subtree."""
-    return User.region_id.in_(select(Region.id).where(Region.path.startswith(region.path, autoescape=True)))
+    return User.region_id.in_(region_ids_under(region))
 
 
 def people_rows(region: Region) -> Iterator[list]:
@@ -161,9 +163,7 @@ def batch_rows(region: Region) -> Iterator[list]:
         .join(Course, Course.id == Batch.course_id)
         .join(CourseVersion, CourseVersion.id == Course.live_version_id)
         .outerjoin(members, members.c.batch_id == Batch.id)
-        .where(
-            Batch.region_id.in_(select(Region.id).where(Region.path.startswith(region.path, autoescape=True)))
-        )
+        .where(Batch.region_id.in_(region_ids_under(region)))
         .order_by(Batch.id)
     )
     paths = region_paths(region)

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
 
-from lms.auth.scope import region_in_scope
+from lms.auth.scope import region_ids_under, region_in_scope
 from lms.extensions import db
 from lms.people.models import Region, Role, User
 from lms.reports.models import RegionTarget
@@ -65,7 +65,7 @@ def _day(column):
 
 def _cumulative(column, region: Region) -> list[tuple[date, int]]:
     """Running totals per day of a milestone among the region's sahayaks (one query)."""
-    subtree = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    subtree = region_ids_under(region)
     day = _day(column).label("day")
     query = (
         select(day, func.count())

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from lms.auth.scope import region_in_scope
+from lms.auth.scope import region_ids_under, region_in_scope, subtree_condition
 from lms.extensions import db
 from lms.people.models import Region, Role, User
 
@@ -68,7 +68,7 @@ def region_for(actor: User, code: str | None) -> Region:
 def child_of(region: Region) -> dict[int, str]:
     """For every region in the subtree: the key of the child of `region` it lies under
     ('' for `region` itself), worked out from the paths in one query."""
-    query = select(Region.id, Region.path).where(Region.path.startswith(region.path, autoescape=True))
+    query = select(Region.id, Region.path).where(subtree_condition(region))
     prefix = len(region.path)
     return {rid: path[prefix:].split("/", 1)[0] for rid, path in db.session.execute(query)}
 
@@ -76,7 +76,7 @@ def child_of(region: Region) -> dict[int, str]:
 def dashboard(region: Region, sort: str = "name") -> Dashboard:
     """Sahayaks under the region, counted per home region in one indexed scan of the
     milestone columns, then summed per child region."""
-    subtree = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    subtree = region_ids_under(region)
     counts = (func.count(User.started_at), func.count(User.completed_at), func.count(User.certified_at))
     query = (
         select(User.region_id, func.count(), *counts)
@@ -103,10 +103,3 @@ def sort_rows(rows: list[Figures], sort: str) -> list[Figures]:
     if sort in SORTS[1:]:
         return sorted(rows, key=lambda row: (-getattr(row, sort), row.region.name if row.region else ""))
     return sorted(rows, key=lambda row: (row.region is not None, row.region.name if row.region else ""))
-
-
-def trail(region: Region) -> list[Region]:
-    """The region's ancestors down to itself, for the drill-down breadcrumb."""
-    ids = [int(part) for part in region.path.strip("/").split("/")]
-    found = {r.id: r for r in db.session.execute(select(Region).where(Region.id.in_(ids))).scalars()}
-    return [found[i] for i in ids if i in found]

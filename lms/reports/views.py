@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from lms.batches import services as batches
 from lms.people.models import Role
+from lms.people.regions import region_trail
 from lms.reports import cascade as cascades
 from lms.reports import exports, progress, services
 from lms.reports import quizzes as quiz_figures
@@ -60,7 +61,7 @@ def dashboard():
     )
     trail = [
         r
-        for r in services.trail(region)
+        for r in region_trail(region)
         if current_user.role == Role.ADMIN or r.path.startswith(current_user.region.path)
     ]
     burn = progress.burn_up(region)
