@@ -6,10 +6,15 @@ from flask_wtf.csrf import CSRFError
 from lms.extensions import db
 
 
+class NotFound(Exception):
+    """Something that does not exist, or that the user may not see: answered with 404."""
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for the errors people can meet."""
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(NotFound, render_not_found)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(500, render_server_error)
 
@@ -17,6 +22,11 @@ def init_app(app: Flask) -> None:
 def render_error(error):
     """A page for a client error, with the status code kept."""
     return render_template("errors/error.html", code=error.code), error.code
+
+
+def render_not_found(_error):
+    """A domain NotFound from any service is an ordinary 404 page."""
+    return render_template("errors/error.html", code=404), 404
 
 
 def render_csrf_error(error):

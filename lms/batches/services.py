@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from lms import errors
 from lms.auth.scope import find_user_in_scope, region_in_scope, regions_in_scope
 from lms.auth.services import AuthError, check_new_password
 from lms.batches.models import Batch, LeaderGrant, Membership
@@ -29,7 +30,7 @@ class BatchError(Exception):
     """A batch rule was broken; str() is a translatable message."""
 
 
-class NotFound(Exception):
+class NotFound(errors.NotFound):
     """No such batch in the actor's scope."""
 
 

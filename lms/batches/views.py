@@ -24,11 +24,6 @@ def join_limit() -> str:
     return current_app.config["JOIN_LIMIT_PER_ADDRESS"]
 
 
-@bp.errorhandler(services.NotFound)
-def not_found(_error):
-    return render_template("errors/error.html", code=404), 404
-
-
 @bp.get("/batches/")
 @login_required
 def index():

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import errors
 from lms.auth.scope import region_ids_under, region_in_scope, users_in_scope
 from lms.batches.models import Membership
 from lms.certificates.models import AuditEvent, Certificate, SerialCounter
@@ -26,7 +27,7 @@ class CertificateError(Exception):
     """A certificate rule was broken; str() is a translatable message."""
 
 
-class NotFound(Exception):
+class NotFound(errors.NotFound):
     """No such certificate for this person."""
 
 

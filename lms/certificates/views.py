@@ -33,12 +33,6 @@ def verify_limit() -> str:
     return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
 
 
-@bp.errorhandler(services.NotFound)
-@bp.errorhandler(batches.NotFound)
-def not_found(_error):
-    return render_template("errors/error.html", code=404), 404
-
-
 @bp.errorhandler(RenderFailed)
 def render_failed(error):
     """A full disk or unwritable instance/ folder: say so; nothing was half-written."""

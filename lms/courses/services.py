@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lms import errors
 from lms.courses import markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonDraft, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, parse_course
@@ -17,7 +18,7 @@ from lms.extensions import db
 from lms.people.models import User
 
 
-class NotFound(Exception):
+class NotFound(errors.NotFound):
     """No such course, version, lesson or file."""
 
 

@@ -43,12 +43,6 @@ def quiz_parts_filter(html: str) -> list[dict]:
     return quiz_parts(html)
 
 
-@bp.errorhandler(services.NotFound)
-def not_found(_error):
-    """Unknown courses, versions, lessons and files are plain 404 pages."""
-    return render_template("errors/error.html", code=404), 404
-
-
 @bp.get("/")
 def index():
     """Every published course; trainers also see how to publish."""

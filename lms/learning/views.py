@@ -12,12 +12,6 @@ bp = Blueprint("learning", __name__)
 PENDING = "pending_answers"
 
 
-@bp.errorhandler(courses.NotFound)
-def not_found(_error):
-    """Unknown courses and lessons are plain 404 pages."""
-    return render_template("errors/error.html", code=404), 404
-
-
 @bp.get("/courses/<slug>/")
 @login_required
 def course(slug: str):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from lms import errors
 from lms.auth.scope import region_ids_under, region_in_scope, subtree_condition
 from lms.extensions import db
 from lms.people.models import Region, Role, User
@@ -11,7 +12,7 @@ from lms.people.models import Region, Role, User
 SORTS = ("name", "registered", "learning", "completed", "certified")
 
 
-class NotFound(Exception):
+class NotFound(errors.NotFound):
     """No such region in the actor's scope."""
 
 

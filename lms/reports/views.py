@@ -41,12 +41,6 @@ def only_viewers():
         abort(403)
 
 
-@bp.errorhandler(batches.NotFound)
-@bp.errorhandler(services.NotFound)
-def not_found(_error):
-    return render_template("errors/error.html", code=404), 404
-
-
 @bp.get("/")
 def dashboard():
     """Registered, learning, completed and certified sahayaks, per child region."""
