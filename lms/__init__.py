@@ -42,7 +42,7 @@ def configure_proxy(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from lms import database, i18n, security, templating
+    from lms import assets, database, i18n, security, templating
     from lms.auth.loader import init_login
     from lms.extensions import csrf, db, limiter, migrate
 
@@ -54,6 +54,7 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
