@@ -71,7 +71,8 @@ class Lesson(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     duration_min: Mapped[int | None]
     source_path: Mapped[str] = mapped_column(String(300))
-    html: Mapped[str] = mapped_column(Text)  # quizzes appear as <!--quiz:KEY--> markers
+    # Quizzes appear as <!--quiz:KEY--> markers. Deferred: lists of lessons never need the text.
+    html: Mapped[str] = mapped_column(Text, deferred=True)
 
     version: Mapped[CourseVersion] = relationship(back_populates="lessons")
     quizzes: Mapped[list["Quiz"]] = relationship(order_by="Quiz.id")

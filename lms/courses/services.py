@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload, undefer
 
 from lms import errors
 from lms.courses import markdown
@@ -56,9 +57,14 @@ def get_course(slug: str) -> Course:
 
 
 def live_lesson(slug: str, lesson_slug: str) -> tuple[CourseVersion, Lesson]:
-    """A lesson of the course's live version."""
+    """A lesson of the course's live version, with its text and quizzes loaded."""
     version = get_course(slug).live_version
-    lesson = next((item for item in version.lessons if item.slug == lesson_slug), None)
+    query = (
+        db.select(Lesson)
+        .filter_by(version_id=version.id, slug=lesson_slug)
+        .options(undefer(Lesson.html), selectinload(Lesson.quizzes))
+    )
+    lesson = db.session.execute(query).scalar_one_or_none()
     if lesson is None:
         raise NotFound
     return version, lesson

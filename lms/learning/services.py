@@ -66,6 +66,9 @@ def now() -> datetime:
 
 def record_read(user: User, course: Course, lesson: Lesson) -> None:
     """Mark a lesson read (idempotent) and check completion."""
+    read = select(LessonRead.user_id).filter_by(user_id=user.id, course_id=course.id, lesson_slug=lesson.slug)
+    if db.session.execute(read).first() is not None:
+        return  # already read: no write transaction on every later visit
     if insert_ignore(
         LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=now()
     ):

@@ -30,7 +30,7 @@ def lesson(slug: str, lesson_slug: str):
     version, item = courses.live_lesson(slug, lesson_slug)
     found = version.course
     services.record_read(current_user, found, item)
-    tokens = session.setdefault("quiz_tokens", {})
+    tokens = dict(session.get("quiz_tokens", {}))
     quizzes = {}
     for quiz in item.quizzes:
         token = services.attempt_token(current_user, quiz, tokens)
@@ -41,7 +41,8 @@ def lesson(slug: str, lesson_slug: str):
             "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
             "status": services.quiz_status(current_user, quiz, found.id),
         }
-    session.modified = True
+    if tokens != session.get("quiz_tokens"):
+        session["quiz_tokens"] = tokens
     lessons = version.lessons
     position = lessons.index(item)
     neighbours = (

@@ -59,6 +59,30 @@ def test_opening_a_lesson_marks_it_read(client, learner):
     assert "Read · quiz not passed yet" in outline and "Not started" in outline
 
 
+def test_reopening_a_read_lesson_writes_nothing(client, learner):
+    from sqlalchemy import event
+
+    path = "/courses/safe-accounts/lessons/phishing"
+    client.get(path)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        first, second = client.get(path), client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert first.status_code == second.status_code == 200
+    assert set(statements) == {"SELECT"}, statements  # no INSERT/UPDATE on a page view once read
+    assert len(statements) <= 2 * 10
+    # The same quiz token and question order on both visits.
+    assert form_of(first.get_data(as_text=True), "phishing") == form_of(
+        second.get_data(as_text=True), "phishing"
+    )
+
+
 def test_lesson_has_previous_and_next(client, learner):
     page = client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True)
     assert 'rel="next" href="/courses/safe-accounts/lessons/phishing"' in page and 'rel="prev"' not in page
