@@ -2,7 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,9 +33,21 @@ def phone_key() -> str:
         return "login-phone:invalid"
 
 
+def failed_sign_in(response: Response) -> bool:
+    """Only failed attempts count: a workshop signing in together spends none of its budget."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_PHONE"], key_func=phone_key, methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=failed_sign_in
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_PHONE"],
+    key_func=phone_key,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
 def login():
     """Show the sign-in form; sign in on a valid POST."""
     if current_user.is_authenticated:

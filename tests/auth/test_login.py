@@ -130,6 +130,20 @@ def test_login_is_throttled_per_address(make_app):
         assert client.get("/login").status_code == 200  # reading the form is never throttled
 
 
+def test_only_failed_sign_ins_count_against_the_limits(make_app, make_user):
+    """A workshop signing in together from one address spends none of its budget."""
+    app = make_app(LOGIN_LIMIT_PER_PHONE="2 per minute", LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    with app.app_context():
+        people = [make_user() for _ in range(4)]
+        client = app.test_client()
+        for person in people:  # twice the limit, all from one address
+            assert client.post("/login", data={"phone": person.phone, "password": PASSWORD}).status_code == 302
+            client.post("/logout")
+        for _ in range(2):
+            assert client.post("/login", data={"phone": people[0].phone, "password": "bad"}).status_code == 200
+        assert client.post("/login", data={"phone": people[1].phone, "password": "bad"}).status_code == 429
+
+
 def test_throttling_can_use_redis_shared_by_app_instances(make_app):
     import redis
 
