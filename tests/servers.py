@@ -1,0 +1,89 @@
+"""Real gunicorn servers on free local ports, configured through LMS_* variables, for the
+fault and scale-out tests and the benchmarks that need a server as deployed."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """One running gunicorn: its address and process."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once, as a power cut would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Shut down gracefully, or kill if it does not go."""
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+def start(settings: dict[str, str], log: Path, workers: int = 2, app: str = "wsgi:app") -> Server:
+    """Start gunicorn with `settings` as LMS_* variables; return once /healthz (or /) answers."""
+    port = free_port()
+    # Only the settings given: an LMS_* variable in the caller's shell must not leak in.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
+    env = inherited | {f"LMS_{key}": str(value) for key, value in settings.items()}
+    command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app]
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    wait_until_up(server)
+    return server
+
+
+def wait_until_up(server: Server, timeout: float = 30) -> None:
+    """Poll until the server answers; fail with its log if it dies or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{server.log.read_text()}")
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=2):  # noqa: S310 (local URL)
+                return
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{server.log.read_text()}")
+
+
+@contextmanager
+def running(settings: dict[str, str], log: Path, workers: int = 2, app: str = "wsgi:app") -> Iterator[Server]:
+    """A gunicorn server for the length of a with-block."""
+    server = start(settings, log, workers, app)
+    try:
+        yield server
+    finally:
+        server.stop()
