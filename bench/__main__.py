@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ("certificate", "bulk", "dashboard")
+BENCHMARKS = ("pages", "certificate", "bulk", "workshop", "weight", "dashboard")
 
 
 def main(argv: list[str]) -> int:
