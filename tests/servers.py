@@ -54,7 +54,16 @@ def start(settings: dict[str, str], log: Path, workers: int = 2, app: str = "wsg
     # Only the settings given: an LMS_* variable in the caller's shell must not leak in.
     inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
     env = inherited | {f"LMS_{key}": str(value) for key, value in settings.items()}
-    command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app]
+    # No control socket: every gunicorn would otherwise share ~/.gunicorn/gunicorn.ctl.
+    command = [
+        str(GUNICORN),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",
+        app,
+    ]
     with log.open("ab") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

@@ -1,0 +1,138 @@
+"""What the tests against real gunicorn servers share: a stdlib browser (cookies, CSRF tokens,
+redirects not followed) and seeding a database before a server starts on it."""
+
+import copy
+import http.cookiejar
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import Message
+from html import unescape
+
+from flask_migrate import upgrade
+
+from lms import create_app
+from lms.auth.services import hash_password
+from lms.courses.parser import parse_course
+from lms.courses.publishing import publish
+from lms.extensions import db
+from lms.people.models import Region, Role, User
+from tests.conftest import PASSWORD, csrf_token_from, dispose
+from tests.courses.samples import course_files
+
+TIMEOUT = 30
+LESSON = "/courses/safe-accounts/lessons/phishing"  # the sample course's lesson with one open quiz
+
+
+@dataclass
+class Reply:
+    """An HTTP answer as received: status, headers, body text."""
+
+    status: int
+    headers: Message
+    text: str
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+
+class _AsReceived(urllib.request.HTTPErrorProcessor):
+    """Hand back every response unchanged: redirects are not followed, errors not raised."""
+
+    def http_response(self, request, response):
+        return response
+
+
+class Browser:
+    """One visitor's cookie jar; the jar is shared by every server on 127.0.0.1, as behind a
+    load balancer."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _AsReceived()
+        )
+
+    def get(self, url: str) -> Reply:
+        return self._open(url)
+
+    def post(self, url: str, data: dict | list) -> Reply:
+        return self._open(url, urllib.parse.urlencode(data, doseq=True).encode())
+
+    def _open(self, url: str, body: bytes | None = None) -> Reply:
+        assert url.startswith("http://127.0.0.1:"), url
+        request = urllib.request.Request(url, data=body)  # noqa: S310 (a local test server)
+        with self._opener.open(request, timeout=TIMEOUT) as response:
+            return Reply(response.status, response.headers, response.read().decode("utf-8"))
+
+    def sign_in(self, server: str, phone: str, password: str = PASSWORD) -> Reply:
+        """Fill in the sign-in form with its CSRF token."""
+        token = csrf_token_from(self.get(server + "/login").text)
+        return self.post(server + "/login", {"phone": phone, "password": password, "csrf_token": token})
+
+    def twin(self) -> "Browser":
+        """Another browser with a copy of these cookies: the same sign-in, its own session."""
+        other = Browser()
+        for cookie in self.cookies:
+            other.cookies.set_cookie(copy.copy(cookie))
+        return other
+
+
+def quiz_form(html: str) -> dict[str, str]:
+    """The one quiz form on a lesson page, filled in with the first option of each question."""
+    token = re.search(r'name="token" value="([^"]+)"', html)
+    assert token, "the lesson shows no quiz form"
+    answers: dict[str, str] = {}
+    for name, value in re.findall(r'type="radio" name="(q\d+)" value="([^"]+)"', html):
+        answers.setdefault(name, value)
+    return {"token": unescape(token.group(1)), **answers}
+
+
+def attempt_id(reply: Reply) -> int | None:
+    """The attempt a quiz submission was recorded as, if it was (302 to /attempts/<id>)."""
+    match = re.fullmatch(r"/attempts/(\d+)", reply.location)
+    return int(match.group(1)) if reply.status == 302 and match else None
+
+
+@contextmanager
+def seeding(settings: dict[str, str]) -> Iterator[None]:
+    """An app on the servers' settings, its schema migrated; its connections closed after."""
+    app = create_app(dict(settings))
+    try:
+        with app.app_context():
+            upgrade()
+            yield
+    finally:
+        dispose(app)
+
+
+def add_region(code: str, parent: Region | None = None, kind: str = "district") -> Region:
+    """A region under `parent` (or a root), flushed so that its path is known."""
+    region = Region(code=code, name=f"Region {code}", kind=kind, parent=parent, path="")
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path if parent else '/'}{region.id}/"
+    return region
+
+
+def add_people(count: int, first_phone: int, region: Region, role: Role = Role.SAHAYAK) -> list[User]:
+    """`count` people with consecutive phone numbers and the tests' password, committed."""
+    password_hash = hash_password(PASSWORD)
+    people = [
+        User(phone=str(first_phone + n), name=f"{role} {n:03d}", role=str(role), region=region, lang="en")
+        for n in range(count)
+    ]
+    for person in people:
+        person.password_hash = password_hash
+    db.session.add_all(people)
+    db.session.commit()
+    return people
+
+
+def publish_sample_course():
+    """The sample course of tests/courses/samples.py, live as version 1."""
+    return publish(parse_course("safe-accounts", course_files()), None, "cli").version
