@@ -137,10 +137,14 @@ def test_only_failed_sign_ins_count_against_the_limits(make_app, make_user):
         people = [make_user() for _ in range(4)]
         client = app.test_client()
         for person in people:  # twice the limit, all from one address
-            assert client.post("/login", data={"phone": person.phone, "password": PASSWORD}).status_code == 302
+            assert (
+                client.post("/login", data={"phone": person.phone, "password": PASSWORD}).status_code == 302
+            )
             client.post("/logout")
         for _ in range(2):
-            assert client.post("/login", data={"phone": people[0].phone, "password": "bad"}).status_code == 200
+            assert (
+                client.post("/login", data={"phone": people[0].phone, "password": "bad"}).status_code == 200
+            )
         assert client.post("/login", data={"phone": people[1].phone, "password": "bad"}).status_code == 429
 
 
