@@ -1,7 +1,7 @@
 """The base form: WTForms' own messages ("This field is required." …) translated through
 our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
 
-from flask_babel import gettext, lazy_ngettext, ngettext
+from flask_babel import get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -13,7 +13,8 @@ class _BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in %(max)d itself (flask_babel's ngettext knows only %(num)d).
+        return get_translations().ngettext(singular, plural, n)
 
 
 _TRANSLATIONS = _BabelTranslations()
