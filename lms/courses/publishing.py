@@ -117,13 +117,15 @@ def render_lesson(lesson: LessonSource, resolve) -> tuple[str, list[QuizBlock]]:
     texts, quizzes = [], []
     for part in lesson.parts:
         if isinstance(part, QuizBlock):
-            texts.append(f"\n\nQUIZ{nonce}{len(quizzes)}\n\n")
+            texts.append(f"\n\nQUIZ{nonce}{len(quizzes)}END\n\n")
             quizzes.append(part)
         else:
             texts.append(part)
     html = markdown.render("\n".join(texts), resolve)
     for index, quiz in enumerate(quizzes):
-        html = html.replace(f"<p>QUIZ{nonce}{index}</p>", f"<!--quiz:{quiz.key}-->")
+        marker = f"QUIZ{nonce}{index}END"
+        # Its own paragraph, unless an unclosed raw HTML tag above took it in as plain text.
+        html = html.replace(f"<p>{marker}</p>", marker).replace(marker, f"<!--quiz:{quiz.key}-->")
     return html, quizzes
 
 

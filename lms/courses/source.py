@@ -1,14 +1,28 @@
 """Loading course files from a folder or a .zip archive, safely."""
 
 import io
+import lzma
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from flask_babel import lazy_gettext as _l
 
 from lms.courses.problems import CourseInvalid, Problem
+
+# What zipfile raises on a damaged, truncated or encrypted archive: it has no single error.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    IndexError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +72,11 @@ def read_zip(data: bytes, limits: Limits = Limits()) -> tuple[str, dict[str, byt
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise CourseInvalid([Problem("", 1, _l("the upload is not a .zip archive"))]) from None
+    except UNREADABLE:
+        raise _damaged("") from None
     with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
+        # not info.is_dir(), which fails on a damaged entry with an empty name
+        members = [info for info in archive.infolist() if not info.filename.endswith("/")]
         _check_limits(len(members), sum(info.file_size for info in members), limits)
         names = {info.filename: _safe_member(info) for info in members}
         prefix = _common_folder(list(names.values()))
@@ -94,11 +111,21 @@ def _common_folder(names: list[str]) -> str:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     """Read a member, never more than the limit even if its header lies about its size."""
-    with archive.open(info) as handle:
-        data = handle.read(limits.max_bytes + 1)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except UNREADABLE:
+        raise _damaged(info.filename) from None
     if len(data) > limits.max_bytes:
         raise CourseInvalid([Problem(info.filename, 1, _l("the course is larger than the limit"))])
     return data
+
+
+def _damaged(name: str) -> CourseInvalid:
+    """A file of the archive (or its directory) that cannot be read back."""
+    return CourseInvalid(
+        [Problem(name, 1, _l("the .zip archive is damaged or encrypted: it cannot be read"))]
+    )
 
 
 def _check_limits(count: int, total: int, limits: Limits) -> None:
