@@ -22,6 +22,7 @@ from lms.people.phones import format_phone
 from lms.people.regions import region_trail
 from lms.people.services import NewPerson, PersonError, check_person, create_user
 from lms.readable import READABLE_ALPHABET, readable_code
+from lms.spreadsheets import text_cell
 
 CODE_LENGTH = 6
 
@@ -300,7 +301,7 @@ def roster_csv(batch: Batch, rows: list[RosterRow], quiz_keys: list[str]) -> byt
     )
     for row in rows:
         writer.writerow([
-            row.user.name, format_phone(row.user.phone), row.user.region.code if row.user.region else "",
+            text_cell(row.user.name), format_phone(row.user.phone), row.user.region.code if row.user.region else "",
             row.joined_at.date().isoformat(), row.lessons_read, row.quizzes_passed,
             *(row.best_scores.get(k, "") for k in quiz_keys),
             row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",

@@ -14,6 +14,7 @@ from lms.pdf import render_pdf
 from lms.people.models import PasswordSheet, User
 from lms.people.phones import format_phone
 from lms.people.services import Issued, NewPerson, import_users
+from lms.spreadsheets import text_cell
 
 
 def sheets_dir() -> Path:
@@ -31,7 +32,7 @@ def sheet_csv(issued: list[Issued]) -> bytes:
     for item in issued:
         user = item.user
         region = user.region.code if user.region else ""
-        writer.writerow([user.name, format_phone(user.phone), region, user.role, item.password])
+        writer.writerow([text_cell(user.name), format_phone(user.phone), region, user.role, item.password])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read Bengali
 
 

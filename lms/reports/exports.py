@@ -15,6 +15,7 @@ from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.people.models import Region, Role, User
 from lms.people.phones import format_phone
 from lms.people.regions import path_ids
+from lms.spreadsheets import text_cell
 
 CHUNK = 1000
 
@@ -92,9 +93,9 @@ def people_rows(region: Region) -> Iterator[list]:
         query.execution_options(yield_per=CHUNK)
     ):
         yield [
-            name,
+            text_cell(name),
             format_phone(phone),
-            paths.get(region_id, ""),
+            text_cell(paths.get(region_id, "")),
             reads,
             done,
             certs,
@@ -127,8 +128,9 @@ def certificate_rows(region: Region) -> Iterator[list]:
     for cert, region_id in db.session.execute(query.execution_options(yield_per=CHUNK)):
         snap = cert.snapshot
         yield [
-            cert.serial, snap["name"], snap["course_title"], paths.get(region_id, ""), snap["issued_on"], snap["issuer_name"],
-            "revoked" if cert.revoked_at else "valid", cert.revoked_at.date().isoformat() if cert.revoked_at else "", cert.revoke_reason or "",
+            cert.serial, text_cell(snap["name"]), text_cell(snap["course_title"]), text_cell(paths.get(region_id, "")),
+            snap["issued_on"], text_cell(snap["issuer_name"]), "revoked" if cert.revoked_at else "valid",
+            cert.revoked_at.date().isoformat() if cert.revoked_at else "", text_cell(cert.revoke_reason or ""),
         ]  # fmt: skip
 
 
@@ -171,10 +173,10 @@ def batch_rows(region: Region) -> Iterator[list]:
         query.execution_options(yield_per=CHUNK)
     ):
         yield [
-            name,
-            course,
-            leader,
-            paths.get(region_id, ""),
+            text_cell(name),
+            text_cell(course),
+            text_cell(leader),
+            text_cell(paths.get(region_id, "")),
             starts_on.isoformat(),
             code,
             "open" if is_open else "closed",
