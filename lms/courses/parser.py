@@ -264,6 +264,8 @@ class _Checker:
     def text(self, values: dict, key: str, required: bool = True) -> str:
         value = values.get(key)
         if value is None:
+            if required and key in values:  # `title:` with nothing after it
+                self._problem(key, _l("%(key)s must be text", key=key))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             self._problem(key, _l("%(key)s must be text", key=key))

@@ -84,6 +84,11 @@ FRONT_MATTER_CASES = [
     ),
     (
         "course.md",
+        COURSE_MD.replace("title: নিরাপদ অ্যাকাউন্ট", "title:"),
+        "course.md:2: title must be text",
+    ),
+    (
+        "course.md",
         COURSE_MD.replace("title: নিরাপদ অ্যাকাউন্ট", "title: [a, b]"),
         "course.md:2: title must be text",
     ),
