@@ -3,7 +3,9 @@
 Both apps run under gunicorn with 2 sync workers at the same time; wrk (Debian package `wrk`)
 loads them in turn with the same threads, connections, duration and headers (the sahayak's
 session cookie), rounds interleaved so machine noise hits both alike. A Lua hook counts every
-response that is not 200: a lesson page answered by a redirect to /login would not count."""
+response that is not 200: a lesson page answered by a redirect to /login would not count.
+For context it also loads /healthz of the same app with the same cookie: the floor that the
+app's stack (session, user, language, limits, headers) sets before any page is built."""
 
 import re
 import shutil
@@ -85,9 +87,12 @@ def run() -> tuple[float, str]:
         browser.sign_in(sahayak_phone(0))
         checked_lesson(browser, path, title)
         cookie = browser.cookie_header()
-        rates = measure({"hello world": hello.url + "/", "lesson page": site.url + path}, cookie, script)
+        targets = {"hello world": hello.url + "/", "lesson page": site.url + path}
+        targets["app floor"] = site.url + "/healthz"  # the same stack and session, one SELECT 1
+        rates = measure(targets, cookie, script)
         checked_lesson(browser, path, title)
     print(f"wrk: {THREADS} thread, {CONNECTIONS} connections, {ROUNDS} interleaved rounds of {SECONDS} s")
     print(f"hello world: {rates['hello world']:,.0f} req/s (median), gunicorn 2 workers")
     print(f"lesson page: {rates['lesson page']:,.0f} req/s (median), gunicorn 2 workers, SQLite, {path}")
+    print(f"app floor:   {rates['app floor']:,.0f} req/s (median): /healthz through the same app, signed in")
     return rates["lesson page"] / rates["hello world"], "x"
