@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select, update
 
 from lms.certificates.models import Certificate
-from lms.certificates.pdf import current_version, pdf_path, render_certificate, write_pdf
+from lms.certificates.pdf import RenderFailed, current_version, pdf_path, render_certificate, write_pdf
 from lms.extensions import db
 
 certificates_cli = AppGroup("certificates", help="Certificate PDFs.")
@@ -49,9 +49,13 @@ def render_command(only_missing: bool, workers: int) -> None:
         ) as pool,
         click.progressbar(length=len(todo), label="Rendering certificates", file=sys.stderr) as bar,
     ):
-        for results in pool.map(_render_chunk, chunks):
-            record(results)
-            bar.update(len(results))
+        try:
+            for results in pool.map(_render_chunk, chunks):
+                record(results)
+                bar.update(len(results))
+        except RenderFailed as error:  # what was written before stays recorded
+            pool.shutdown(cancel_futures=True)  # a full disk fails every chunk still queued
+            raise click.ClickException(str(error)) from None
     click.echo(f"{len(todo)} certificate PDF(s) rendered.")
 
 

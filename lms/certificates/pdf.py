@@ -1,5 +1,6 @@
 """Certificate PDFs: rendered once per template version, kept under instance/certificates/."""
 
+import contextlib
 import hashlib
 import os
 from functools import cache
@@ -109,6 +110,7 @@ def write_pdf(path: Path, data: bytes) -> str:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as error:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder itself could not be made
+            tmp.unlink(missing_ok=True)
         raise RenderFailed(f"could not write {path}: {error.strerror or error}") from error
     return hashlib.sha256(data).hexdigest()

@@ -113,6 +113,33 @@ def test_disk_full_gives_a_clear_error_and_no_partial_file(client, auth, graduat
     assert db.session.get(Certificate, issued[0].id).pdf_sha256 is None
 
 
+@pytest.fixture
+def unwritable_store(app) -> Path:
+    """instance/certificates/ cannot be created: a file is in its way (root ignores modes)."""
+    blocker = Path(app.instance_path) / "certificates"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    return blocker
+
+
+def test_unwritable_instance_gives_a_clear_error(client, auth, graduates, issued, unwritable_store):
+    auth.login(graduates.sahayak_kol)
+    response = client.get(f"/certificates/{issued[0].code}.pdf")
+    assert response.status_code == 503 and "could not be saved" in response.get_data(as_text=True)
+    assert unwritable_store.read_text() == "not a folder"
+    db.session.expire_all()
+    assert db.session.get(Certificate, issued[0].id).pdf_sha256 is None
+
+
+def test_cli_render_into_unwritable_instance_says_where_and_records_nothing(runner, issued, unwritable_store):
+    result = runner.invoke(args=["certificates", "render", "--all", "--workers", "1"])
+    assert result.exit_code == 1
+    assert f"could not write {unwritable_store}/" in result.output
+    assert "Traceback" not in result.output
+    db.session.expire_all()
+    assert all(db.session.get(Certificate, cert.id).pdf_sha256 is None for cert in issued)
+
+
 def test_cell_head_issues_from_the_web_selected_and_all(client, auth, graduates, sample_course, make_user):
     extra = [make_user(region=graduates.kolkata, name=f"Extra {n}") for n in range(3)]
     for person in extra:
