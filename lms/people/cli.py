@@ -58,8 +58,6 @@ def users_create(phone: str, name: str, role: str, region_code: str | None, lang
 )
 def users_import(csv_file: Path, out_dir: Path | None) -> None:
     """Register everyone in CSV_FILE (name,phone,region[,role,lang]) with one-time passwords."""
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
     data = csv_file.read_bytes()
     rows = max(data.count(b"\n") - 1, 1)
     with click.progressbar(length=rows, label="Creating users", file=sys.stderr) as bar:

@@ -1,5 +1,6 @@
 """One-time password sheets: a printable PDF and a CSV, kept under instance/sheets/."""
 
+import contextlib
 import csv
 import io
 import os
@@ -8,13 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from lms.extensions import db
 from lms.pdf import render_pdf
+from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet, User
 from lms.people.phones import format_phone
 from lms.people.services import Issued, NewPerson, import_users
 from lms.spreadsheets import text_cell
+
+NOT_SAVED = _l(
+    "The password sheet could not be saved on the server (disk full or folder not writable). "
+    "Nobody was registered."
+)
 
 
 def sheets_dir() -> Path:
@@ -56,10 +64,12 @@ def import_with_sheet(
     (e.g. to add everyone to a batch). Returns the users and the sheet token
     (files `<token>.pdf`/`.csv`).
     """
-    directory = directory or sheets_dir()
     token = secrets.token_urlsafe(24)
-    paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
+    paths: list[Path] = []
     try:
+        directory = directory or sheets_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
         issued = import_users(data, filename, actor, progress, allowed)
         if then is not None:
             then(issued)
@@ -68,12 +78,21 @@ def import_with_sheet(
         if actor is not None:
             db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
         db.session.commit()
-    except BaseException:
+    except BaseException as error:
         db.session.rollback()
         for path in paths:
-            path.unlink(missing_ok=True)
+            _remove(path)
+        if isinstance(error, OSError):  # a full disk or an unwritable instance/ folder
+            current_app.logger.error("password sheet not saved: %s", error)
+            raise ImportFailed([str(NOT_SAVED)]) from error
         raise
     return issued, token
+
+
+def _remove(path: Path) -> None:
+    """Delete a file if it is there; never mask the error being handled."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _write_private(path: Path, content: bytes) -> None:
@@ -85,7 +104,7 @@ def _write_private(path: Path, content: bytes) -> None:
             handle.write(content)
         tmp.replace(path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
 
 
 def _own_sheet(actor: User, token: str) -> PasswordSheet | None:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 from lms.extensions import db
 from lms.people.models import PasswordSheet, User
@@ -182,6 +183,30 @@ def test_web_import_outside_scope_or_role_imports_nothing(client, auth, world):
     assert response.status_code == 200
     assert "people.csv:3: Region WB-DAR is outside your area." in page
     assert "people.csv:4: You may not create users with the role Administrator." in page
+    assert "9830011111" not in users()
+
+
+def test_unwritable_sheet_folder_registers_nobody_and_says_why(client, auth, world, app):
+    blocker = Path(app.instance_path) / "sheets"  # a file where the folder should be (root ignores modes)
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    auth.login(world.head_kol)
+    response = upload(client, "name,phone,region\nA,9830011111,WB-KOL\n")
+    assert response.status_code == 200
+    assert "The password sheet could not be saved on the server" in response.get_data(as_text=True)
+    assert "9830011111" not in users()
+    assert blocker.read_text() == "not a folder"
+
+
+def test_cli_import_into_unwritable_folder_registers_nobody(runner, world, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("name,phone,region\nA,9830011111,WB-KOL\n")
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = runner.invoke(args=["users", "import", str(source), "--out-dir", str(blocker / "sheets")])
+    assert result.exit_code != 0
+    assert "The password sheet could not be saved on the server" in result.output
+    assert "Traceback" not in result.output
     assert "9830011111" not in users()
 
 
