@@ -3,6 +3,7 @@
 PostgreSQL has its own tools (pg_dump / pg_restore, see docs/deploy.md)."""
 
 import sqlite3
+from contextlib import closing, suppress
 from pathlib import Path
 
 import click
@@ -38,12 +39,15 @@ def backup_command(path: Path) -> None:
     source = _sqlite_connection()
     partial = path.with_name(path.name + ".part")
     try:
-        with sqlite3.connect(partial) as target:
+        with closing(sqlite3.connect(partial)) as target:
             source.backup(target)
             _check(target, "the backup")
         partial.replace(path)  # only a complete, checked copy gets the name asked for
+    except (sqlite3.Error, OSError) as error:  # a missing folder, no permission, a full disk
+        raise click.ClickException(f"could not write the backup to {path}: {error}") from None
     finally:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
     click.echo(f"Backed up to {path}.")
 
 

@@ -54,6 +54,17 @@ def test_a_damaged_backup_is_refused_and_nothing_replaced(sqlite_app, tmp_path):
     assert len(names(sqlite_app)) == 3
 
 
+@pytest.mark.parametrize("where", ["missing-folder/backup.sqlite3", "a-file/backup.sqlite3"])
+def test_backup_that_cannot_be_written_says_where_and_leaves_nothing(where, sqlite_app, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    before = set(tmp_path.rglob("*"))
+    result = sqlite_app.test_cli_runner().invoke(args=["backup", str(tmp_path / where)])
+    assert result.exit_code == 1
+    assert f"could not write the backup to {tmp_path / where}" in result.output
+    assert "Traceback" not in result.output
+    assert set(tmp_path.rglob("*")) == before
+
+
 def test_postgresql_is_pointed_to_pg_dump(tmp_path, bare_app):
     uri = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     app = bare_app(settings_for(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
