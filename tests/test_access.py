@@ -2,6 +2,7 @@
 expected outcome. A new route without an entry here fails the suite."""
 
 import io
+from dataclasses import dataclass
 
 import pytest
 
@@ -179,18 +180,6 @@ def test_no_route_changes_state_on_get(app):
             assert "GET" not in rule.methods, rule.endpoint
 
 
-@pytest.fixture
-def visitors(world):
-    return {
-        "anonymous": None,
-        "sahayak": world.sahayak_kol,
-        "trainer": world.trainer_kol,
-        "cell_head_in_scope": world.head_kol,
-        "cell_head_out_of_scope": world.head_dar,
-        "admin": world.admin,
-    }
-
-
 def make_sheet(client, auth, head) -> str:
     auth.login(head)
     data = {"file": (io.BytesIO(b"name,phone,region\nA,9830011111,WB-KOL\n"), "a.csv")}
@@ -227,33 +216,67 @@ def make_attempt(user) -> int:
     return services.submit(user, token, lambda spec: {}).id
 
 
+@dataclass
+class Route:
+    """One route of the matrix with its placeholders filled in."""
+
+    method: str
+    url: str
+    query: dict | None
+    form: dict | None  # what the matrix posts
+    context: dict
+
+
+@pytest.fixture
+def routes(client, auth, world, sample_course):
+    """`routes(endpoint)` builds what the endpoint's MATRIX path needs (before anyone signs in):
+    the sheet, attempt, batch and certificate it names."""
+
+    def build(endpoint: str) -> Route:
+        method, path, _outcomes, *form = MATRIX[endpoint]
+        token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
+        attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
+        batch = make_batch(world, sample_course)
+        cert = make_certificate(world, sample_course) if "{cert}" in path else ""
+        context = {
+            "target": world.sahayak_kol.id, "phone": world.sahayak_kol.phone, "token": token,
+            "attempt": attempt, "batch": batch.id, "code": batch.join_code, "region": world.kolkata.id,
+            "course": sample_course.course_id, "cert": cert,
+        }  # fmt: skip
+        url, _, query = path.format(**context).partition("?")
+        query_string = dict(pair.split("=") for pair in query.split("&")) if query else None
+        data = {key: value.format(**context) for key, value in form[0].items()} if form else None
+        return Route(method, url, query_string, data, context)
+
+    return build
+
+
+@pytest.fixture
+def visitors(world):
+    """The matrix's visitors as users of the world (None: not signed in)."""
+    return {
+        "anonymous": None,
+        "sahayak": world.sahayak_kol,
+        "trainer": world.trainer_kol,
+        "cell_head_in_scope": world.head_kol,
+        "cell_head_out_of_scope": world.head_dar,
+        "admin": world.admin,
+    }
+
+
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_access(endpoint, visitor, client, auth, world, visitors, sample_course):
-    method, path, outcomes, *form = MATRIX[endpoint]
-    token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
+def test_access(endpoint, visitor, client, auth, visitors, routes):
+    route = routes(endpoint)
     user = visitors[visitor]
     if user is not None:
         auth.login(user)
-    attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
-    batch = make_batch(world, sample_course) if "{batch}" in path or "{code}" in path else None
-    cert = make_certificate(world, sample_course) if "{cert}" in path else ""
-    url, _, query = path.format(
-        target=world.sahayak_kol.id, token=token, attempt=attempt, batch=getattr(batch, "id", 0),
-        code=getattr(batch, "join_code", ""), course=sample_course.course_id, cert=cert,
-    ).partition("?")  # fmt: skip
-    query_string = dict(pair.split("=") for pair in query.split("&")) if query else None
-    data = (
-        {key: value.format(course=sample_course.course_id) for key, value in form[0].items()}
-        if form
-        else None
-    )
-    with client.open(url, method=method, query_string=query_string, data=data) as response:
-        expected = outcomes[visitor]
+    with client.open(route.url, method=route.method, query_string=route.query, data=route.form) as response:
+        expected = MATRIX[endpoint][2][visitor]
         if expected == SIGN_IN:
             assert response.status_code == 302 and response.headers["Location"].startswith("/login")
         else:
-            assert response.status_code == expected, f"{method} {url} as {visitor}"
+            assert response.status_code == expected, f"{route.method} {route.url} as {visitor}"
 
 
 def test_roles_cover_the_visitors():
