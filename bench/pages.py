@@ -16,7 +16,8 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from bench.web import Browser, build_site, quiz_lesson, sahayak_phone, site_settings
+from bench.web import build_site, quiz_lesson, sahayak_phone, signed_in, site_settings
+from tests.livehttp import Browser
 from tests.servers import running
 
 ROUNDS = 3
@@ -47,11 +48,11 @@ def wrk(url: str, cookie: str, script: Path, seconds: int) -> tuple[float, int]:
     return rate, bad + (sum(int(n) for n in socket.groups()) if socket else 0)
 
 
-def checked_lesson(browser: Browser, path: str, title: str) -> None:
+def checked_lesson(browser: Browser, url: str, title: str) -> None:
     """Fail unless the signed-in lesson page answers 200 with the lesson and its quiz."""
-    reply = browser.request(path)
-    if reply.status != 200 or str(escape(title)) not in reply.body or "/quizzes/submit" not in reply.body:
-        raise RuntimeError(f"{path} answered {reply.status} {reply.location} instead of the lesson")
+    reply = browser.get(url)
+    if reply.status != 200 or str(escape(title)) not in reply.text or "/quizzes/submit" not in reply.text:
+        raise RuntimeError(f"{url} answered {reply.status} {reply.location} instead of the lesson")
 
 
 def measure(targets: dict[str, str], cookie: str, script: Path) -> dict[str, float]:
@@ -83,14 +84,13 @@ def run() -> tuple[float, str]:
         running(settings, folder / "lms.log") as site,
         running({}, folder / "hello.log", app="bench.hello:app") as hello,
     ):
-        browser = Browser(site.url)
-        browser.sign_in(sahayak_phone(0))
-        checked_lesson(browser, path, title)
+        browser = signed_in(site.url, sahayak_phone(0))
+        checked_lesson(browser, site.url + path, title)
         cookie = browser.cookie_header()
         targets = {"hello world": hello.url + "/", "lesson page": site.url + path}
         targets["app floor"] = site.url + "/healthz"  # the same stack and session, one SELECT 1
         rates = measure(targets, cookie, script)
-        checked_lesson(browser, path, title)
+        checked_lesson(browser, site.url + path, title)
     print(f"wrk: {THREADS} thread, {CONNECTIONS} connections, {ROUNDS} interleaved rounds of {SECONDS} s")
     print(f"hello world: {rates['hello world']:,.0f} req/s (median), gunicorn 2 workers")
     print(f"lesson page: {rates['lesson page']:,.0f} req/s (median), gunicorn 2 workers, SQLite, {path}")

@@ -1,10 +1,6 @@
-"""A seeded site under real gunicorn, and a small browser for it: cookie jars, forms, sign-in."""
+"""A seeded site under real gunicorn, signed-in browsers for it (tests/livehttp.py), and its forms."""
 
-import http.cookiejar
 import random
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +16,7 @@ from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.people.regions import import_regions
 from lms.people.services import check_person, create_user
+from tests.livehttp import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = "digital-sahayak-bn"
@@ -66,58 +63,13 @@ def quiz_lesson() -> Lesson:
     return next(lesson for lesson in course.live_version.lessons if lesson.quizzes)
 
 
-@dataclass
-class Reply:
-    """One HTTP response, redirects not followed."""
-
-    status: int
-    location: str
-    body: str
-
-    @property
-    def target(self) -> str:
-        """The path a redirect points to (Werkzeug sends relative locations)."""
-        return urllib.parse.urlsplit(self.location).path
-
-
-class _KeepRedirects(urllib.request.HTTPRedirectHandler):
-    """Hand a redirect back to the caller, as the response to the request made."""
-
-    def redirect_request(self, *_args, **_kwargs) -> None:
-        return None
-
-
-class Browser:
-    """One person's browser: its own cookie jar; redirects are returned, not followed."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects()
-        )
-
-    def request(self, path: str, form: dict | None = None, timeout: float = 120) -> Reply:
-        """GET `path`, or POST `form` (values may be lists) to it."""
-        data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
-        try:
-            with self.opener.open(self.base_url + path, data, timeout) as response:
-                return Reply(response.status, response.headers.get("Location", ""), response.read().decode())
-        except urllib.error.HTTPError as response:  # a redirect or an error status: still a response
-            with response:
-                return Reply(response.code, response.headers.get("Location", ""), response.read().decode())
-
-    def cookie_header(self) -> str:
-        """The Cookie header this browser would send, for another load generator."""
-        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.cookies)
-
-    def sign_in(self, phone: str, password: str = PASSWORD) -> None:
-        """Sign in through the real form, CSRF token and all; raise unless it worked."""
-        page = self.request("/login")
-        token = next(f.value("csrf_token") for f in forms(page.body) if f.value("csrf_token"))
-        reply = self.request("/login", {"csrf_token": token, "phone": phone, "password": password})
-        if reply.status != 302 or reply.target.startswith(("/login", "/password")):
-            raise RuntimeError(f"sign-in as {phone} failed: {reply.status} {reply.location}")
+def signed_in(server: str, phone: str) -> Browser:
+    """A browser signed in through the real form, CSRF token and all; raise unless it worked."""
+    browser = Browser(timeout=120)  # 200 requests queued for two workers may wait a while
+    reply = browser.sign_in(server, phone, PASSWORD)
+    if reply.status != 302 or reply.location.startswith(("/login", "/password")):
+        raise RuntimeError(f"sign-in as {phone} failed: {reply.status} {reply.location}")
+    return browser
 
 
 @dataclass

@@ -28,9 +28,10 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import func, select
 
-from bench.web import Browser, build_site, forms, sahayak_phone, site_settings
+from bench.web import build_site, forms, sahayak_phone, signed_in, site_settings
 from lms.extensions import db
 from lms.learning.models import Attempt, QuizProgress
+from tests.livehttp import Browser
 from tests.servers import running
 
 SAHAYAKS = 200
@@ -62,16 +63,15 @@ def percentile(values: list[float], share: float) -> float:
 
 def ready(base_url: str, lesson: str, n: int) -> tuple[Browser, dict]:
     """Sahayak n signed in, with the answers it is about to post to its quiz form."""
-    browser = Browser(base_url)
-    browser.sign_in(sahayak_phone(n))
-    page = browser.request(lesson)
-    quiz = [form for form in forms(page.body) if form.action.endswith("/quizzes/submit")]
+    browser = signed_in(base_url, sahayak_phone(n))
+    page = browser.get(base_url + lesson)
+    quiz = [form for form in forms(page.text) if form.action.endswith("/quizzes/submit")]
     if page.status != 200 or not quiz or not quiz[0].value("token"):
         raise RuntimeError(f"sahayak {n}: {lesson} answered {page.status} without a quiz form")
     return browser, quiz[0].answers(random.Random(n))  # noqa: S311 (varied answers, not security)
 
 
-def submit_together(people: list[tuple[Browser, dict]]) -> tuple[list[float], Counter, float]:
+def submit_together(base_url: str, people: list[tuple[Browser, dict]]) -> tuple[list[float], Counter, float]:
     """Release every POST at once; return latencies, errors by kind and the wall time."""
     barrier = threading.Barrier(len(people) + 1, timeout=60)
     tally = threading.Lock()
@@ -82,7 +82,7 @@ def submit_together(people: list[tuple[Browser, dict]]) -> tuple[list[float], Co
         barrier.wait()
         start = time.perf_counter()
         try:
-            reply = browser.request("/quizzes/submit", answers)
+            reply = browser.post(base_url + "/quizzes/submit", answers)
         except OSError as error:
             with tally:
                 errors[type(error).__name__] += 1
@@ -90,8 +90,8 @@ def submit_together(people: list[tuple[Browser, dict]]) -> tuple[list[float], Co
         elapsed = time.perf_counter() - start
         with tally:
             latencies.append(elapsed)
-            if reply.status != 302 or not RESULT.fullmatch(reply.target):
-                errors[f"{reply.status} {reply.target}".strip()] += 1
+            if reply.status != 302 or not RESULT.fullmatch(reply.location):
+                errors[f"{reply.status} {reply.location}".strip()] += 1
 
     threads = [threading.Thread(target=submit, args=person) for person in people]
     for thread in threads:
@@ -110,7 +110,7 @@ def workshop(name: str, uri: str, folder: Path) -> Outcome:
     with running(settings, folder / "gunicorn.log") as site:
         with ThreadPoolExecutor(4) as pool:
             people = list(pool.map(lambda n: ready(site.url, lesson, n), range(SAHAYAKS)))
-        latencies, errors, wall = submit_together(people)
+        latencies, errors, wall = submit_together(site.url, people)
     with app.app_context():
         attempts = db.session.scalar(select(func.count(Attempt.id)))
         counted = db.session.scalar(select(func.sum(QuizProgress.attempts))) or 0

@@ -51,7 +51,8 @@ class Browser:
     """One visitor's cookie jar; the jar is shared by every server on 127.0.0.1, as behind a
     load balancer."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = TIMEOUT) -> None:
+        self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _AsReceived()
@@ -66,7 +67,7 @@ class Browser:
     def _open(self, url: str, body: bytes | None = None) -> Reply:
         assert url.startswith("http://127.0.0.1:"), url
         request = urllib.request.Request(url, data=body)  # noqa: S310 (a local test server)
-        with self._opener.open(request, timeout=TIMEOUT) as response:
+        with self._opener.open(request, timeout=self.timeout) as response:
             return Reply(response.status, response.headers, response.read().decode("utf-8"))
 
     def sign_in(self, server: str, phone: str, password: str = PASSWORD) -> Reply:
@@ -74,9 +75,13 @@ class Browser:
         token = csrf_token_from(self.get(server + "/login").text)
         return self.post(server + "/login", {"phone": phone, "password": password, "csrf_token": token})
 
+    def cookie_header(self) -> str:
+        """The Cookie header this browser would send, for another load generator."""
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.cookies)
+
     def twin(self) -> "Browser":
         """Another browser with a copy of these cookies: the same sign-in, its own session."""
-        other = Browser()
+        other = Browser(self.timeout)
         for cookie in self.cookies:
             other.cookies.set_cookie(copy.copy(cookie))
         return other
