@@ -1,7 +1,6 @@
 """Certificate PDFs, downloads, ZIPs, public verification, rendering from the command line."""
 
 import io
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,13 +13,12 @@ from lms.certificates.models import Certificate
 from lms.certificates.pdf import current_version, pdf_path
 from lms.extensions import db
 from tests.certificates.conftest import complete
-from tests.pdfs import embedded_fonts
+from tests.pdfs import embedded_fonts, poppler
 
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text, as a reader's copy-paste would give it (pdftotext)."""
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
+    return poppler(data, "pdftotext", "-layout", "-enc", "UTF-8", "{path}", "-")
 
 
 @pytest.fixture

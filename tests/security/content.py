@@ -2,11 +2,10 @@
 with the standard library's parser (not a regex), PDFs read with poppler's tools."""
 
 import re
-import subprocess
-import tempfile
 import zlib
 from html.parser import HTMLParser
-from pathlib import Path
+
+from tests.pdfs import poppler
 
 # Elements that run code, load other documents or restyle the page; the site uses none.
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
@@ -70,17 +69,17 @@ def inspect_html(html: str) -> ActiveContent:
 def pdf_text(pdf: bytes) -> str:
     """The PDF's text in the order it is drawn, as poppler's pdftotext reads it, without
     whitespace (lines may break anywhere a long name allows, e.g. after a "/")."""
-    return "".join(_poppler(pdf, "pdftotext", "-raw", "-enc", "UTF-8", "{path}", "-").split())
+    return "".join(poppler(pdf, "pdftotext", "-raw", "-enc", "UTF-8", "{path}", "-").split())
 
 
 def pdf_actions(pdf: bytes) -> list[str]:
     """JavaScript, launch actions and javascript: links in a PDF (none is acceptable)."""
     found = [
         line
-        for line in _poppler(pdf, "pdfinfo", "-js", "{path}").splitlines()[1:]
+        for line in poppler(pdf, "pdfinfo", "-js", "{path}").splitlines()[1:]
         if "javascript" in line.lower()
     ]
-    urls = _poppler(pdf, "pdfinfo", "-url", "{path}").splitlines()[1:]
+    urls = poppler(pdf, "pdfinfo", "-url", "{path}").splitlines()[1:]
     found += [url for url in urls if not url.split()[-1].lower().startswith(("http://", "https://"))]
     objects = _dictionaries(pdf)
     found += [
@@ -98,11 +97,3 @@ def _dictionaries(pdf: bytes) -> bytes:
     for match in re.finditer(rb"/Type\s*/ObjStm[^>]*>>\s*stream\r?\n", pdf):
         parts.append(zlib.decompressobj().decompress(pdf[match.end() :]))
     return b"\n".join(parts)
-
-
-def _poppler(pdf: bytes, *command: str) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        args = [part.format(path=path) for part in command]
-        return subprocess.run(args, capture_output=True, check=True, text=True).stdout
