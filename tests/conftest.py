@@ -137,17 +137,24 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def add_region(
+    code: str, parent: Region | None = None, kind: str = "district", name: str | None = None
+) -> Region:
+    """A region under `parent` (or a root), flushed so that its path is known."""
+    region = Region(code=code, name=name or f"Region {code}", kind=kind, parent=parent, path="")
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path if parent else '/'}{region.id}/"
+    return region
+
+
 @pytest.fixture
 def make_region(app):
     """Build a region under `parent` (or a root)."""
 
     def build(code=None, parent=None, kind="district", name=None, lok_sabha=None):
-        code = code or f"R{next(_numbers)}"
-        region = Region(code=code, name=name or f"Region {code}", kind=kind, parent=parent, path="")
+        region = add_region(code or f"R{next(_numbers)}", parent, kind, name)
         region.lok_sabha = lok_sabha
-        db.session.add(region)
-        db.session.flush()
-        region.path = f"{parent.path if parent else '/'}{region.id}/"
         db.session.commit()
         return region
 

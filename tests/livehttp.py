@@ -115,15 +115,6 @@ def seeding(settings: dict[str, str]) -> Iterator[None]:
         dispose(app)
 
 
-def add_region(code: str, parent: Region | None = None, kind: str = "district") -> Region:
-    """A region under `parent` (or a root), flushed so that its path is known."""
-    region = Region(code=code, name=f"Region {code}", kind=kind, parent=parent, path="")
-    db.session.add(region)
-    db.session.flush()
-    region.path = f"{parent.path if parent else '/'}{region.id}/"
-    return region
-
-
 def add_people(count: int, first_phone: int, region: Region, role: Role = Role.SAHAYAK) -> list[User]:
     """`count` people with consecutive phone numbers and the tests' password, committed."""
     password_hash = hash_password(PASSWORD)

@@ -11,11 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 
+from tests.conftest import add_region
 from tests.livehttp import (
     LESSON,
     Browser,
     add_people,
-    add_region,
     attempt_id,
     publish_sample_course,
     quiz_form,

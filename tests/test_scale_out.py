@@ -19,12 +19,11 @@ from psycopg import sql
 
 from lms.extensions import db
 from lms.people.models import Role
-from tests.conftest import csrf_token_from
+from tests.conftest import add_region, csrf_token_from
 from tests.livehttp import (
     LESSON,
     Browser,
     add_people,
-    add_region,
     attempt_id,
     publish_sample_course,
     quiz_form,
