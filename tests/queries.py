@@ -5,16 +5,21 @@ from sqlalchemy import event
 from lms.extensions import db
 
 
-def count_queries(function) -> int:
-    """How many statements `function()` executes."""
-    counted = []
+def statements(function) -> list[str]:
+    """The SQL statements `function()` executes, in order."""
+    sent = []
 
-    def listener(*_args):
-        counted.append(1)
+    def listener(_conn, _cursor, statement, *_args):
+        sent.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         function()
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    return len(counted)
+    return sent
+
+
+def count_queries(function) -> int:
+    """How many statements `function()` executes."""
+    return len(statements(function))

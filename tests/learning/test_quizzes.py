@@ -10,6 +10,7 @@ from lms.courses.publishing import publish
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
 from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
+from tests.queries import statements
 
 
 @pytest.fixture
@@ -60,23 +61,15 @@ def test_opening_a_lesson_marks_it_read(client, learner):
 
 
 def test_reopening_a_read_lesson_writes_nothing(client, learner):
-    from sqlalchemy import event
-
     path = "/courses/safe-accounts/lessons/phishing"
     client.get(path)
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement.split(None, 1)[0].upper())
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        first, second = client.get(path), client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    pages = []
+    sent = statements(lambda: pages.extend([client.get(path), client.get(path)]))
+    first, second = pages
+    kinds = [statement.split(None, 1)[0].upper() for statement in sent]
     assert first.status_code == second.status_code == 200
-    assert set(statements) == {"SELECT"}, statements  # no INSERT/UPDATE on a page view once read
-    assert len(statements) <= 2 * 10
+    assert set(kinds) == {"SELECT"}, kinds  # no INSERT/UPDATE on a page view once read
+    assert len(kinds) <= 2 * 10
     # The same quiz token and question order on both visits.
     assert form_of(first.get_data(as_text=True), "phishing") == form_of(
         second.get_data(as_text=True), "phishing"
