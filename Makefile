@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint translations extract-messages serve clean
+.PHONY: run test test-fast lint translations extract-messages serve clean
 
 run: $(VENV)/.runtime translations
 	scripts/system-deps run
@@ -22,6 +22,11 @@ test: $(VENV)/.dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The edit-test loop: lint and every test but the browser and live-server ones (a minute or two).
+test-fast: $(VENV)/.dev translations
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not browser and not live"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

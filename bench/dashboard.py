@@ -13,8 +13,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from lms import create_app
+from lms.auth.models import Region, User
 from lms.extensions import db
-from lms.people.models import Region, User
 
 SAHAYAKS = 40_000
 ROUNDS = 7

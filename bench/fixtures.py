@@ -4,13 +4,13 @@ import tempfile
 from pathlib import Path
 
 from lms import create_app
+from lms.auth.models import User
 from lms.certificates.services import issue
 from lms.courses.cli import check_folder
 from lms.courses.publishing import publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.learning.models import Completion
-from lms.people.models import User
 from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user
 

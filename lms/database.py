@@ -1,7 +1,8 @@
-"""Database engine set-up: SQLite pragmas, and the health probe."""
+"""Database engine set-up (SQLite pragmas), the health probe, and SQL both dialects share."""
 
 from flask import Flask
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
 
@@ -40,3 +41,13 @@ def database_ok() -> bool:
     except Exception:  # any driver error means unhealthy  # noqa: BLE001
         db.session.rollback()
         return False
+
+
+def insert_ignore(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True if a row was written (flushes, never commits).
+
+    RETURNING tells reliably whether a row was written (rowcount does not, on every driver)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    key = list(model.__table__.primary_key.columns)
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(*key)
+    return db.session.execute(statement).first() is not None

@@ -1,4 +1,4 @@
-"""The base form: WTForms' own messages ("This field is required." …) translated through
+"""The base form and the POST-only button form. WTForms' own messages ("This field is required." …) translated through
 our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
 
 from flask_babel import get_translations, gettext, lazy_ngettext
@@ -26,6 +26,10 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+class EmptyForm(Form):
+    """A POST-only button: carries nothing but the CSRF token."""
 
 
 # WTForms' messages that our forms can show, listed so `make extract-messages` finds them.

@@ -4,7 +4,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_number
 
 from lms.people.labels import role_name
-from lms.people.phones import format_phone
+from lms.phones import format_phone
 
 
 def format_when(value) -> str:

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from lms import create_app
+from lms.auth.models import Region, Role, User
 from lms.extensions import db
-from lms.people.models import Region, Role, User
 
 TEST_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URI", "")
 ON_POSTGRES = TEST_DATABASE_URI.startswith("postgresql")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from lms.people.models import Role
+from lms.auth.models import Role
 
 VISITORS = ("anonymous", "sahayak", "trainer", "cell_head_in_scope", "cell_head_out_of_scope", "admin")
 SIGN_IN = "login"  # a redirect to /login

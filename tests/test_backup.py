@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
+from lms.auth.models import User
 from lms.extensions import db
-from lms.people.models import User
 from tests.conftest import settings_for
 
 

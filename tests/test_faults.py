@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 
+import pytest
+
 from tests.conftest import add_region
 from tests.livehttp import (
     LESSON,
@@ -22,6 +24,8 @@ from tests.livehttp import (
     seeding,
 )
 from tests.servers import Server, running, start
+
+pytestmark = pytest.mark.live
 
 SAHAYAKS = 60
 FORMS_EACH = 4  # quiz forms each sahayak opened before the burst

@@ -124,10 +124,10 @@ def english_course_id() -> int:
 @pytest.fixture
 def english_course(app):
     """A published course whose content is English (marked lang="en" on the page)."""
+    from lms.auth.models import User
     from lms.courses.parser import parse_course
     from lms.courses.publishing import publish
     from lms.learning.models import Completion
-    from lms.people.models import User
     from tests.courses.samples import COURSE_MD, course_files
 
     files = course_files(**{"course.md": COURSE_MD.replace("lang: bn", "lang: en")})

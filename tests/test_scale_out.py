@@ -17,8 +17,8 @@ import pytest
 import redis
 from psycopg import sql
 
+from lms.auth.models import Role
 from lms.extensions import db
-from lms.people.models import Role
 from tests.conftest import add_region, csrf_token_from
 from tests.livehttp import (
     LESSON,
@@ -30,6 +30,8 @@ from tests.livehttp import (
     seeding,
 )
 from tests.servers import Server, start
+
+pytestmark = pytest.mark.live
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"

@@ -23,7 +23,3 @@ class ChangePasswordForm(Form):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
-
-
-class EmptyForm(Form):
-    """A POST-only button: carries nothing but the CSRF token."""

@@ -4,8 +4,8 @@ from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.auth.models import User
 from lms.extensions import db, login_manager
-from lms.people.models import User
 
 # Endpoints reachable while a one-time password is still in use.
 OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "main.set_language", "static", "health.healthz"}

@@ -2,8 +2,8 @@
 
 from sqlalchemy import Select, false, or_
 
+from lms.auth.models import Region, Role, User
 from lms.extensions import db
-from lms.people.models import Region, Role, User
 
 # Which roles each role may see in its subtree.
 VISIBLE_ROLES: dict[str, tuple[str, ...]] = {

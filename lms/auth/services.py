@@ -4,10 +4,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth.models import User
 from lms.auth.scope import find_user_in_scope, may_manage_role
 from lms.extensions import db
-from lms.people.models import User
-from lms.people.phones import PhoneError, normalise_phone
+from lms.phones import PhoneError, normalise_phone
 from lms.readable import READABLE_ALPHABET, readable_code
 
 OTP_ALPHABET = READABLE_ALPHABET  # one-time passwords are read aloud and copied from paper

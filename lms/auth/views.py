@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import services
-from lms.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
+from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.extensions import limiter
-from lms.people.phones import PhoneError, normalise_phone
+from lms.forms import EmptyForm
+from lms.phones import PhoneError, normalise_phone
 
 bp = Blueprint("auth", __name__)
 

@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.auth.models import Region, User
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.people.models import Region, User, utcnow
 
 
 class Batch(db.Model):

@@ -10,17 +10,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import errors
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import find_user_in_scope, region_in_scope, regions_in_scope
 from lms.auth.services import AuthError, check_new_password
 from lms.batches.models import Batch, LeaderGrant, Membership
+from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion, Quiz
+from lms.database import insert_ignore
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
-from lms.learning.upsert import insert_ignore
-from lms.people.models import Region, Role, User
-from lms.people.phones import format_phone
 from lms.people.regions import region_trail
 from lms.people.services import NewPerson, PersonError, check_person, create_user
+from lms.phones import format_phone
 from lms.readable import READABLE_ALPHABET, readable_code
 from lms.spreadsheets import text_cell
 
@@ -149,9 +150,7 @@ def join(user: User, batch: Batch) -> bool:
         raise BatchError(_l("This batch is closed to new members."))
     if batch.leader_id == user.id:
         raise BatchError(_l("You lead this batch."))
-    added = insert_ignore(
-        Membership, batch_id=batch.id, user_id=user.id, joined_at=datetime.now().astimezone()
-    )
+    added = insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
     db.session.commit()
     return added
 
@@ -202,7 +201,7 @@ def grant_leader(actor: User, user_id: int, course_id: int) -> None:
         user_id=user.id,
         course_id=course_id,
         granted_by_id=actor.id,
-        granted_at=datetime.now().astimezone(),
+        granted_at=utcnow(),
     )
     db.session.commit()
 

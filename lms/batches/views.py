@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from lms.auth.forms import EmptyForm
 from lms.batches import services
 from lms.batches.forms import BatchForm, CodeForm, LeaderForm, MembersCsvForm, RegisterForm
 from lms.batches.poster import poster_pdf
 from lms.extensions import limiter
+from lms.forms import EmptyForm
 from lms.i18n import current_language
 from lms.people import sheets
 from lms.people.csvfiles import ImportFailed

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.people.models import utcnow
 
 
 class Certificate(db.Model):

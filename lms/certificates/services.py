@@ -1,22 +1,23 @@
 """Certificate rules: who is eligible, issuing without duplicates, revoking, verifying."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import errors
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import region_ids_under, region_in_scope, users_in_scope
 from lms.batches.models import Membership
 from lms.certificates.models import AuditEvent, Certificate, SerialCounter
+from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
+from lms.database import insert_ignore
 from lms.extensions import db
 from lms.learning.models import Completion
 from lms.learning.services import mark_milestone
-from lms.learning.upsert import insert_ignore
-from lms.people.models import Region, Role, User
 from lms.readable import readable_code
 
 CODE_LENGTH = 15  # 15 characters of a 31-letter alphabet: about 74 random bits
@@ -39,10 +40,6 @@ class Eligible:
     course: Course
     version: CourseVersion
     completed_at: datetime
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def eligible(
@@ -98,7 +95,7 @@ def issue(actor: User, pairs: list[tuple[int, int]]) -> tuple[list[Certificate],
 
 def _issue_one(actor: User, item: Eligible) -> Certificate:
     """Number, code and snapshot for one certificate, audited, committed."""
-    moment = now()
+    moment = utcnow()
     certificate = Certificate(
         serial=next_serial(moment.year),
         code=readable_code(CODE_LENGTH),
@@ -146,7 +143,7 @@ def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
 def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:
     """Add an audit event to the current transaction."""
     db.session.add(
-        AuditEvent(actor_id=actor and actor.id, action=action, subject=subject, detail=detail, at=now())
+        AuditEvent(actor_id=actor and actor.id, action=action, subject=subject, detail=detail, at=utcnow())
     )
 
 
@@ -160,7 +157,7 @@ def revoke(actor: User, code: str, reason: str) -> Certificate:
     if certificate.revoked_at is not None:
         raise CertificateError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = (
-        now(),
+        utcnow(),
         actor.id,
         reason.strip()[:500],
     )

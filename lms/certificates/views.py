@@ -16,13 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.forms import EmptyForm
 from lms.batches import services as batches
 from lms.certificates import services
 from lms.certificates.archive import stream_zip
 from lms.certificates.forms import RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, ensure_pdf, verify_url
 from lms.extensions import limiter
+from lms.forms import EmptyForm
 from lms.people.regions import find_region
 
 bp = Blueprint("certificates", __name__)

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.people.models import utcnow
 
 
 class Course(db.Model):

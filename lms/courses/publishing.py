@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func
 
+from lms.auth.models import User
 from lms.courses import markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, LessonSource
 from lms.courses.problems import CourseInvalid
 from lms.courses.quizzes import QuizBlock
 from lms.extensions import db
-from lms.people.models import User
 
 
 @dataclass

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload, undefer
 
 from lms import errors
+from lms.auth.models import User
 from lms.courses import markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonDraft, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, parse_course
@@ -16,7 +17,6 @@ from lms.courses.problems import CourseInvalid, Problem
 from lms.courses.publishing import Published, publish, render_lesson, resolver
 from lms.courses.source import Limits, read_zip
 from lms.extensions import db
-from lms.people.models import User
 
 
 class NotFound(errors.NotFound):

@@ -7,12 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.forms import EmptyForm
+from lms.auth.models import Role
 from lms.courses import services
 from lms.courses.forms import EditForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
 from lms.courses.publishing import quiz_parts
-from lms.people.models import Role
+from lms.forms import EmptyForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 PUBLISHERS = {Role.TRAINER, Role.ADMIN}

@@ -12,9 +12,9 @@ from lms.courses.cli import check_folder
 from lms.courses.publishing import publish
 from lms.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from lms.demo.scale import generate
-from lms.people.phones import format_phone
 from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user, phone_taken
+from lms.phones import format_phone
 
 REGIONS_CSV = Path(__file__).with_name("regions.csv")
 SCALE_COURSE = "digital-sahayak-bn"

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
+from lms.auth.models import Region, Role, User
 from lms.auth.services import hash_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.certificates.models import Certificate, SerialCounter
@@ -18,7 +19,6 @@ from lms.courses.models import Course, Quiz
 from lms.demo.people import DEMO_PASSWORD
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
-from lms.people.models import Region, Role, User
 from lms.people.regions import refresh_paths
 
 CONSTITUENCIES = 294  # West Bengal's assembly constituencies

@@ -3,20 +3,21 @@
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.auth.models import User
 from lms.batches.models import Batch, Membership
+from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
+from lms.database import insert_ignore
 from lms.extensions import db
 from lms.learning import quizforms
 from lms.learning.grading import grade
 from lms.learning.models import Attempt, Completion, LessonRead, PendingAnswers, QuizProgress
-from lms.learning.upsert import insert_ignore
-from lms.people.models import User
 
 
 class QuizRefused(Exception):
@@ -60,17 +61,13 @@ class CourseProgress:
         return round(100 * done / total) if total else 0
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def record_read(user: User, course: Course, lesson: Lesson) -> None:
     """Mark a lesson read (idempotent) and check completion."""
     read = select(LessonRead.user_id).filter_by(user_id=user.id, course_id=course.id, lesson_slug=lesson.slug)
     if db.session.execute(read).first() is not None:
         return  # already read: no write transaction on every later visit
     if insert_ignore(
-        LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=now()
+        LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=utcnow()
     ):
         mark_milestone(user.id, User.started_at)
         maybe_complete(user, course)
@@ -122,14 +119,14 @@ def maybe_complete(user: User, course: Course) -> None:
             user_id=user.id,
             course_id=course.id,
             version_id=course.live_version_id,
-            completed_at=now(),
+            completed_at=utcnow(),
         )
         mark_milestone(user.id, User.completed_at)
 
 
 def mark_milestone(user_id: int, column) -> None:
     """Set a user's milestone time once (the first time it happens)."""
-    db.session.execute(update(User).where(User.id == user_id, column.is_(None)).values({column: now()}))
+    db.session.execute(update(User).where(User.id == user_id, column.is_(None)).values({column: utcnow()}))
 
 
 def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
@@ -181,7 +178,7 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
         raise QuizRefused(_l("You have used all %(count)d attempts at this quiz.", count=quiz.attempts))
     graded = grade(quiz.spec, answers, quiz.pass_mark)
-    moment = now()
+    moment = utcnow()
     attempt = Attempt(
         token=token, user_id=user.id, quiz_id=quiz.id, course_id=course_id, version_id=quiz.version_id,
         quiz_key=quiz.key, quiz_hash=quiz.content_hash, seed=seed, submitted_at=moment,

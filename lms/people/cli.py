@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from lms.auth.models import Role
 from lms.people import sheets
 from lms.people.csvfiles import ImportFailed
-from lms.people.models import Role
 from lms.people.regions import import_regions
 from lms.people.services import PersonError, check_person, create_user
 

@@ -6,10 +6,10 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_
 
+from lms.auth.models import User
 from lms.auth.scope import users_in_scope
 from lms.extensions import db
-from lms.people.models import User
-from lms.people.phones import PhoneError, normalise_phone
+from lms.phones import PhoneError, normalise_phone
 
 
 def people_page(actor: User, search: str, page: int) -> Pagination:

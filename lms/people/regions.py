@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from lms.auth.models import Region
 from lms.extensions import db
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
-from lms.people.models import Region
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 KIND_PATTERN = re.compile(r"^[a-z][a-z_]{0,31}$")

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import may_manage_role, region_in_scope
 from lms.auth.services import hash_password, one_time_password
 from lms.extensions import db
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
-from lms.people.models import Region, Role, User
-from lms.people.phones import PhoneError, normalise_phone
+from lms.phones import PhoneError, normalise_phone
 
 USER_COLUMNS = ("name", "phone", "region")
 OPTIONAL_USER_COLUMNS = ("role", "lang")

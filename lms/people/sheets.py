@@ -11,12 +11,13 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lms.auth.models import User
 from lms.extensions import db
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
-from lms.people.models import PasswordSheet, User
-from lms.people.phones import format_phone
+from lms.people.models import PasswordSheet
 from lms.people.services import Issued, NewPerson, import_users
+from lms.phones import format_phone
 from lms.spreadsheets import text_cell
 
 NOT_SAVED = _l(

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.forms import EmptyForm
+from lms.auth.models import Role
 from lms.auth.scope import find_user_in_scope, may_manage_role
 from lms.auth.services import NotAllowed, reset_password
 from lms.batches.services import completed_courses
+from lms.forms import EmptyForm
 from lms.people import queries, sheets
 from lms.people.csvfiles import ImportFailed
 from lms.people.forms import ImportUsersForm
-from lms.people.models import Role
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from lms.auth.models import Role, User
 from lms.batches.models import Batch, Membership
 from lms.batches.services import batches_in_scope
 from lms.extensions import db
-from lms.people.models import Role, User
 
 MAX_LEVELS = 8
 

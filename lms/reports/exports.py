@@ -6,15 +6,15 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select
 
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import region_ids_under, subtree_condition
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
-from lms.people.models import Region, Role, User
-from lms.people.phones import format_phone
 from lms.people.regions import path_ids
+from lms.phones import format_phone
 from lms.spreadsheets import text_cell
 
 CHUNK = 1000

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.clock import utcnow
 from lms.extensions import db
-from lms.people.models import utcnow
 
 
 class RegionTarget(db.Model):

@@ -6,9 +6,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
 
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import region_ids_under, region_in_scope
 from lms.extensions import db
-from lms.people.models import Region, Role, User
 from lms.reports.models import RegionTarget
 
 WIDTH, HEIGHT, LEFT, BOTTOM = 320, 160, 40, 20

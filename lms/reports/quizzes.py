@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from lms.auth.models import User
 from lms.batches.models import Batch, Membership
 from lms.batches.services import batches_in_scope
 from lms.courses.models import Course, CourseVersion, Quiz
 from lms.extensions import db
 from lms.learning.models import Attempt
-from lms.people.models import User
 
 CHUNK = 2000
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from lms import errors
+from lms.auth.models import Region, Role, User
 from lms.auth.scope import region_ids_under, region_in_scope, subtree_condition
 from lms.extensions import db
-from lms.people.models import Region, Role, User
 
 SORTS = ("name", "registered", "learning", "completed", "certified")
 

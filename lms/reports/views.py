@@ -14,8 +14,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.auth.models import Role
 from lms.batches import services as batches
-from lms.people.models import Role
 from lms.people.regions import region_trail
 from lms.reports import cascade as cascades
 from lms.reports import exports, progress, services

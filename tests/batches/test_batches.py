@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
+from lms.auth.models import User
 from lms.batches import services
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.extensions import db
 from lms.learning.models import Completion
-from lms.people.models import User
 from tests.pdfs import embedded_fonts
 from tests.queries import count_queries
 

@@ -3,12 +3,12 @@
 import re
 import threading
 
+from lms.auth.models import User
 from lms.certificates import services
 from lms.certificates.models import AuditEvent, Certificate
 from lms.courses.parser import parse_course
 from lms.courses.publishing import publish
 from lms.extensions import db
-from lms.people.models import User
 from tests.certificates.conftest import complete
 from tests.courses.samples import COURSE_MD, course_files
 

@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
+from lms.auth.models import Region, User
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
-from lms.people.models import Region, User
 from lms.reports import services
 
 

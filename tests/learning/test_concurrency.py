@@ -2,11 +2,11 @@
 
 import threading
 
+from lms.auth.models import User
 from lms.auth.services import hash_password
 from lms.extensions import db
 from lms.learning import quizforms
 from lms.learning.models import Attempt, QuizProgress
-from lms.people.models import User
 from tests.learning.test_quizzes import quiz, right_answers
 
 WORKSHOP = 200

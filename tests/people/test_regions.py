@@ -1,8 +1,8 @@
 """The region tree: CSV import, re-import, all-or-nothing errors, subtree paths."""
 
+from lms.auth.models import Region
 from lms.extensions import db
 from lms.people.csvfiles import ImportFailed
-from lms.people.models import Region
 from lms.people.regions import find_region, import_regions, region_trail
 
 TREE = """code,name,kind,parent,lok_sabha

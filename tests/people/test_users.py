@@ -4,8 +4,9 @@ import csv
 import io
 from pathlib import Path
 
+from lms.auth.models import User
 from lms.extensions import db
-from lms.people.models import PasswordSheet, User
+from lms.people.models import PasswordSheet
 from lms.people.services import OPTIONAL_USER_COLUMNS, USER_COLUMNS
 from tests.pdfs import embedded_fonts
 

@@ -6,11 +6,11 @@ import random
 
 import pytest
 
+from lms.auth.models import Region, User
 from lms.certificates import services as certificates
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead
 from lms.learning.services import record_read
-from lms.people.models import Region, User
 from lms.reports import services
 from tests.certificates.conftest import complete
 from tests.queries import count_queries

@@ -7,12 +7,12 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from lms.auth.models import Region, User
 from lms.auth.services import hash_password
 from lms.batches.models import Batch
 from lms.certificates.models import Certificate
 from lms.courses.models import CourseVersion, Quiz
 from lms.extensions import db
-from lms.people.models import Region, User
 from tests.certificates.conftest import complete
 from tests.conftest import PASSWORD, AuthActions
 from tests.courses.test_web import make_zip

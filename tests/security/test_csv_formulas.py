@@ -7,12 +7,12 @@ import io
 import re
 from datetime import date
 
+from lms.auth.models import User
 from lms.batches import services as batches
 from lms.certificates import services as certificates
 from lms.courses.parser import parse_course
 from lms.courses.publishing import publish
 from lms.extensions import db
-from lms.people.models import User
 from lms.spreadsheets import text_cell
 from tests.certificates.conftest import complete
 from tests.courses.samples import COURSE_MD, course_files

@@ -16,10 +16,10 @@ from datetime import date
 
 import pytest
 
+from lms.auth.models import User
 from lms.batches.services import create_batch
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.people.models import User
 from tests.conftest import AuthActions
 from tests.courses.samples import COURSE_MD, LESSON_ONE, course_files
 from tests.courses.test_web import make_zip

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from lms.auth.models import User
 from lms.extensions import db
-from lms.people.models import User
 from tests.security.content import inspect_html, pdf_actions, pdf_text
 from tests.security.hostile import LABELS, QUIZ, RAW_MARKDOWN, SLUG, build, hostile, signed_in
 from tests.security.state import database_rows

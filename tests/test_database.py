@@ -1,8 +1,8 @@
 """insert_ignore says truthfully whether it wrote a row, on SQLite and PostgreSQL."""
 
+from lms.database import insert_ignore
 from lms.extensions import db
 from lms.learning.models import LessonRead
-from lms.learning.upsert import insert_ignore
 
 
 def test_insert_ignore_reports_whether_it_inserted(world, sample_course):
