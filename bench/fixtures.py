@@ -6,8 +6,7 @@ from pathlib import Path
 from lms import create_app
 from lms.auth.models import User
 from lms.certificates.services import issue
-from lms.courses.cli import check_folder
-from lms.courses.publishing import publish
+from lms.courses.services import check_folder, publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.learning.models import Completion

@@ -9,9 +9,8 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from lms import create_app
-from lms.courses.cli import check_folder
 from lms.courses.models import Course, Lesson
-from lms.courses.publishing import publish
+from lms.courses.services import check_folder, publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.people.regions import import_regions

@@ -23,8 +23,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import sync_playwright
 
 from bench.fixtures import ROOT, bench_app
-from lms.courses.cli import check_folder
-from lms.courses.publishing import publish
+from lms.courses.services import check_folder, publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.people.regions import import_regions

@@ -20,9 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, test_config)
+    app.extensions["lms.factory"] = create_app  # for commands that start worker processes
     configure_proxy(app)
     configure_extensions(app)
     register_blueprints(app)
+    register_hooks(app)
     register_commands(app)
     return app
 
@@ -80,6 +82,13 @@ def register_blueprints(app: Flask) -> None:
     learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
+
+
+def register_hooks(app: Flask) -> None:
+    """Let packages answer the questions of the packages below them (lms/hooks.py)."""
+    from lms.batches import hooks as batch_hooks
+
+    batch_hooks.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,7 +7,7 @@ from lms.extensions import db
 
 
 class NotFound(Exception):
-    """Something that does not exist, or that the user may not see: answered with 404."""
+    """Not there, or not yours: answered with 404, so a page never confirms what it hides."""
 
 
 def init_app(app: Flask) -> None:

@@ -1,8 +1,11 @@
-"""Jinja filters shared by every template."""
+"""Jinja filters and globals shared by every template (wiring: it may import any package)."""
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_number
+from flask_login import current_user
 
+from lms.auth import permissions
+from lms.courses.publishing import quiz_parts
 from lms.people.labels import role_name
 from lms.phones import format_phone
 
@@ -17,8 +20,15 @@ def format_day(value) -> str:
     return format_date(value, "d MMMM y")
 
 
+def may(capability: str, region: object = permissions.ANYWHERE) -> bool:
+    """`may("issue_certificates", region)` in a template: lms/auth/permissions.py for the signed-in user."""
+    return permissions.may(current_user, capability, region)
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters."""
+    """Register the filters and globals."""
+    app.add_template_global(may)
+    app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")
     app.add_template_filter(format_number, "number")

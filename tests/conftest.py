@@ -236,7 +236,7 @@ def world(make_region, make_user):
 def sample_course(app):
     """The sample course of tests/courses/samples.py, published as version 1."""
     from lms.courses.parser import parse_course
-    from lms.courses.publishing import publish
+    from lms.courses.services import publish
     from tests.courses.samples import course_files
 
     return publish(parse_course("safe-accounts", course_files()), None, "cli").version

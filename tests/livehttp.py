@@ -18,7 +18,7 @@ from lms import create_app
 from lms.auth.models import Region, Role, User
 from lms.auth.services import hash_password
 from lms.courses.parser import parse_course
-from lms.courses.publishing import publish
+from lms.courses.services import publish
 from lms.extensions import db
 from tests.conftest import PASSWORD, csrf_token_from, dispose
 from tests.courses.samples import course_files

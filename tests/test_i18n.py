@@ -126,7 +126,7 @@ def english_course(app):
     """A published course whose content is English (marked lang="en" on the page)."""
     from lms.auth.models import User
     from lms.courses.parser import parse_course
-    from lms.courses.publishing import publish
+    from lms.courses.services import publish
     from lms.learning.models import Completion
     from tests.courses.samples import COURSE_MD, course_files
 

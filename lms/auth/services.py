@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth.models import User
-from lms.auth.scope import find_user_in_scope, may_manage_role
+from lms.auth.permissions import may_manage, user_in_scope
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.phones import PhoneError, normalise_phone
 from lms.readable import READABLE_ALPHABET, readable_code
@@ -16,10 +17,6 @@ OTP_LENGTH = 8
 
 class AuthError(Exception):
     """A sign-in or password rule was broken; str() is a translatable message."""
-
-
-class NotAllowed(Exception):
-    """The actor may not act on that user (views answer 404 to hide them)."""
 
 
 def hash_password(password: str) -> str:
@@ -66,10 +63,10 @@ def one_time_password() -> str:
 
 
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:
-    """Give a user in the actor's scope a one-time password; return it once."""
-    user = find_user_in_scope(actor, user_id)
-    if user is None or user.id == actor.id or not may_manage_role(actor, user.role):
-        raise NotAllowed
+    """Give a user the actor manages a one-time password; return it once (NotFound otherwise)."""
+    user = user_in_scope(actor, user_id)
+    if not may_manage(actor, user):
+        raise NotFound
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Region, User
 from lms.clock import utcnow
+from lms.courses.models import Course
 from lms.extensions import db
 
 
@@ -25,6 +26,7 @@ class Batch(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    course: Mapped[Course] = relationship()
     leader: Mapped[User] = relationship(foreign_keys=[leader_id])
     region: Mapped[Region] = relationship()
 
@@ -40,6 +42,9 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
+    batch: Mapped[Batch] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
 
 class LeaderGrant(db.Model):
     """A sahayak who completed a course, made a batch leader for it by a cell head."""
@@ -51,3 +56,5 @@ class LeaderGrant(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    course: Mapped[Course] = relationship()

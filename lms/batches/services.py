@@ -1,4 +1,4 @@
-"""Batch rules: creating, joining by code, leaders, rosters and the cascade."""
+"""Batch rules: creating, joining by code, registering, leader grants, rosters."""
 
 import csv
 import io
@@ -7,20 +7,19 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
-from lms import errors
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import find_user_in_scope, region_in_scope, regions_in_scope
+from lms.auth.permissions import area_condition, in_area, may, user_in_scope, within
 from lms.auth.services import AuthError, check_new_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion, Quiz
 from lms.database import insert_ignore
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.people.regions import region_trail
-from lms.people.services import NewPerson, PersonError, check_person, create_user
+from lms.people.services import NewPerson, PersonError, add_user, check_person
 from lms.phones import format_phone
 from lms.readable import READABLE_ALPHABET, readable_code
 from lms.spreadsheets import text_cell
@@ -30,10 +29,6 @@ CODE_LENGTH = 6
 
 class BatchError(Exception):
     """A batch rule was broken; str() is a translatable message."""
-
-
-class NotFound(errors.NotFound):
-    """No such batch in the actor's scope."""
 
 
 @dataclass
@@ -55,18 +50,23 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch in READABLE_ALPHABET)[:16]
 
 
-def may_lead(actor: User, course_id: int) -> bool:
-    """Trainers and admins lead any course; a sahayak needs a cell head's grant for it."""
-    if actor.role in (Role.TRAINER, Role.ADMIN, Role.CELL_HEAD):
-        return True
-    query = select(LeaderGrant.id).filter_by(user_id=actor.id, course_id=course_id)
+def holds_leader_grant(user: User, course_id: int | None = None) -> bool:
+    """Whether the user was made a batch leader (for this course, or for any)."""
+    query = select(LeaderGrant.id).filter_by(user_id=user.id)
+    if course_id is not None:
+        query = query.filter_by(course_id=course_id)
     return db.session.execute(query).first() is not None
+
+
+def may_lead(actor: User, course_id: int) -> bool:
+    """Roles that lead batches lead any course; anyone else needs a leader grant for it."""
+    return may(actor, "lead_batches") or holds_leader_grant(actor, course_id)
 
 
 def leadable_courses(actor: User) -> list[CourseVersion]:
     """Live versions of the courses the actor may start batches for."""
     query = select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
-    if actor.role == Role.SAHAYAK:
+    if not may(actor, "lead_batches"):
         query = query.where(Course.id.in_(select(LeaderGrant.course_id).filter_by(user_id=actor.id)))
     return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
 
@@ -79,32 +79,32 @@ def create_batch(
     region = db.session.get(Region, region_id)
     if course is None or course.live_version_id is None or not may_lead(actor, course_id):
         raise BatchError(_l("You may not lead batches for this course."))
-    if region is None or not region_in_scope(actor, region):
+    if region is None or not in_area(actor, region):
         raise BatchError(_l("Choose a region inside your own area."))
-    for _ in range(10):  # a clash in a billion codes is rare; try again if it happens
-        batch = Batch(
-            course_id=course_id, leader_id=actor.id, region_id=region_id, name=name.strip(),
-            place=place.strip(), starts_on=starts_on, join_code=readable_code(CODE_LENGTH), created_by_id=actor.id,
-        )  # fmt: skip
-        db.session.add(batch)
-        try:
-            db.session.commit()
-            return batch
-        except IntegrityError:
-            db.session.rollback()
+    batch = Batch(
+        course=course, leader_id=actor.id, region=region, name=name.strip(), place=place.strip(),
+        starts_on=starts_on, join_code=_unused_code(), created_by_id=actor.id,
+    )  # fmt: skip
+    db.session.add(batch)
+    db.session.commit()
+    return batch
+
+
+def _unused_code() -> str:
+    """A join code no batch has yet (the UNIQUE index still stops a billion-to-one race)."""
+    for _ in range(10):
+        code = readable_code(CODE_LENGTH)
+        if db.session.execute(select(Batch.id).filter_by(join_code=code)).first() is None:
+            return code
     raise BatchError(_l("Could not make a join code. Try again."))
 
 
 def batches_in_scope(actor: User):
-    """Batches the actor may see: all (admin), their region's (cell head), their own (leaders)."""
-    query = select(Batch)
-    if actor.role == Role.ADMIN:
-        return query
+    """Batches the actor may see: their own, and those held in their area if they oversee batches."""
     own = Batch.leader_id == actor.id
-    if actor.role == Role.CELL_HEAD and actor.region is not None:
-        in_area = Batch.region_id.in_(regions_in_scope(actor).with_only_columns(Region.id))
-        return query.where(or_(own, in_area))
-    return query.where(own)
+    if may(actor, "oversee_batches"):
+        return select(Batch).where(or_(own, area_condition(actor, Batch.region_id)))
+    return select(Batch).where(own)
 
 
 def get_batch(actor: User, batch_id: int) -> Batch:
@@ -130,10 +130,13 @@ def list_batches(actor: User) -> list[tuple[Batch, int, str]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def batch_by_code(raw: str) -> Batch | None:
-    """The batch with this join code, open or closed."""
+def batch_with_code(raw: str) -> Batch:
+    """The batch with this join code (as typed), open or closed, or NotFound."""
     code = normalise_code(raw)
-    return db.session.execute(select(Batch).filter_by(join_code=code)).scalar() if code else None
+    batch = db.session.execute(select(Batch).filter_by(join_code=code)).scalar() if code else None
+    if batch is None:
+        raise NotFound
+    return batch
 
 
 def set_open(actor: User, batch_id: int, is_open: bool) -> Batch:
@@ -146,29 +149,35 @@ def set_open(actor: User, batch_id: int, is_open: bool) -> Batch:
 
 def join(user: User, batch: Batch) -> bool:
     """Add the user to an open batch (idempotent); True if they were added now."""
-    if not batch.open:
-        raise BatchError(_l("This batch is closed to new members."))
-    if batch.leader_id == user.id:
-        raise BatchError(_l("You lead this batch."))
-    added = insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
+    added = _add_member(batch, user)
     db.session.commit()
     return added
 
 
+def _add_member(batch: Batch, user: User) -> bool:
+    """Add a member to an open batch unless already there (flushes); True if added."""
+    if not batch.open:
+        raise BatchError(_l("This batch is closed to new members."))
+    if batch.leader_id == user.id:
+        raise BatchError(_l("You lead this batch."))
+    return insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
+
+
 def register_and_join(batch: Batch, name: str, phone: str, region_id: int, password: str, lang: str) -> User:
-    """A new sahayak registers with their own password and joins the batch."""
+    """A new sahayak registers with their own password and joins the batch, in one transaction."""
     if not batch.open:
         raise BatchError(_l("This batch is closed to new members."))
     region = db.session.get(Region, region_id)
-    if region is None or not region.path.startswith(batch.region.path):
+    if region is None or not within(region, batch.region):
         raise BatchError(_l("Choose your region inside the batch's area."))
     try:
         person = check_person(name, phone, Role.SAHAYAK.value, lang, region.code)
         check_new_password(person.phone, password)
-        user = create_user(person, password)
+        user = add_user(person, password)
     except (PersonError, AuthError) as error:
         raise BatchError(str(error)) from None
-    join(user, batch)
+    _add_member(batch, user)
+    db.session.commit()
     return user
 
 
@@ -177,7 +186,7 @@ def region_choices(batch: Batch, region_id: int | None) -> tuple[list[Region], l
     the children of the last region chosen."""
     root = batch.region
     chosen = db.session.get(Region, region_id) if region_id else None
-    if chosen is None or not chosen.path.startswith(root.path):
+    if chosen is None or not within(chosen, root):
         chosen = root
     trail = region_trail(chosen)
     children = (
@@ -189,19 +198,16 @@ def region_choices(batch: Batch, region_id: int | None) -> tuple[list[Region], l
 
 
 def grant_leader(actor: User, user_id: int, course_id: int) -> None:
-    """A cell head (or admin) lets a sahayak in their area who completed a course lead batches of it."""
-    user = find_user_in_scope(actor, user_id)
-    if actor.role not in (Role.CELL_HEAD, Role.ADMIN) or user is None:
+    """Let someone in the actor's area who completed a course lead batches of it (NotFound
+    unless the actor may grant leadership there)."""
+    user = user_in_scope(actor, user_id)
+    if not may(actor, "grant_leadership", user.region):
         raise NotFound
     completed = select(Completion.id).filter_by(user_id=user.id, course_id=course_id)
     if db.session.execute(completed).first() is None:
         raise BatchError(_l("Only someone who completed the course can lead batches for it."))
     insert_ignore(
-        LeaderGrant,
-        user_id=user.id,
-        course_id=course_id,
-        granted_by_id=actor.id,
-        granted_at=utcnow(),
+        LeaderGrant, user_id=user.id, course_id=course_id, granted_by_id=actor.id, granted_at=utcnow()
     )
     db.session.commit()
 
@@ -221,64 +227,49 @@ def completed_courses(user: User) -> list[tuple[Course, CourseVersion, bool]]:
 def roster(batch: Batch) -> list[RosterRow]:
     """Every member with lessons read, quizzes passed, best scores, last activity and
     completion, in a fixed number of queries whatever the batch size."""
-    members = db.session.execute(
+    members = select(Membership.user_id).where(Membership.batch_id == batch.id)
+    rows = db.session.execute(
         select(User, Membership.joined_at)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.batch_id == batch.id)
         .order_by(User.name)
     ).all()
-    ids = [user.id for user, _ in members]
-    live = db.session.get(Course, batch.course_id).live_version_id
-    current = {
-        (key, digest)
-        for key, digest in db.session.execute(select(Quiz.key, Quiz.content_hash).filter_by(version_id=live))
-    }
-    reads = dict(db.session.execute(
-        select(LessonRead.user_id, func.count()).where(LessonRead.user_id.in_(ids), LessonRead.course_id == batch.course_id).group_by(LessonRead.user_id)
-    ).all()) if ids else {}  # fmt: skip
-    progress = (
+    current = {(quiz.key, quiz.content_hash) for quiz in batch.course.live_version.quizzes}
+    in_course = (LessonRead.course_id == batch.course_id) & LessonRead.user_id.in_(members)
+    reads = dict(
         db.session.execute(
-            select(QuizProgress).where(
-                QuizProgress.user_id.in_(ids), QuizProgress.course_id == batch.course_id
+            select(LessonRead.user_id, func.count()).where(in_course).group_by(LessonRead.user_id)
+        ).all()
+    )
+    completions = dict(
+        db.session.execute(
+            select(Completion.user_id, Completion.completed_at).where(
+                Completion.course_id == batch.course_id, Completion.user_id.in_(members)
             )
-        )
-        .scalars()
-        .all()
-        if ids
-        else []
+        ).all()
     )
-    completions = (
-        dict(
-            db.session.execute(
-                select(Completion.user_id, Completion.completed_at).where(
-                    Completion.user_id.in_(ids), Completion.course_id == batch.course_id
-                )
-            ).all()
+    progress = db.session.execute(
+        select(QuizProgress).where(
+            QuizProgress.course_id == batch.course_id, QuizProgress.user_id.in_(members)
         )
-        if ids
-        else {}
-    )
+    ).scalars()
     by_user: dict[int, list[QuizProgress]] = {}
     for row in progress:
         if (row.quiz_key, row.quiz_hash) in current:
             by_user.setdefault(row.user_id, []).append(row)
-    rows = []
-    for user, joined_at in members:
-        mine = by_user.get(user.id, [])
-        last = max((row.last_attempt_at for row in mine if row.last_attempt_at), default=None)
-        rows.append(
-            RosterRow(
-                user,
-                joined_at,
-                reads.get(user.id, 0),
-                sum(row.passed_at is not None for row in mine),
-                {row.quiz_key: row.best_score for row in mine},
-                {row.quiz_key for row in mine if row.passed_at},
-                last,
-                completions.get(user.id),
-            )
-        )
-    return rows
+    return [
+        _roster_row(user, joined_at, reads, completions, by_user.get(user.id, [])) for user, joined_at in rows
+    ]
+
+
+def _roster_row(user: User, joined_at: datetime, reads: dict, completions: dict, mine: list) -> RosterRow:
+    """One member's row from the figures gathered for the whole batch."""
+    last = max((row.last_attempt_at for row in mine if row.last_attempt_at), default=None)
+    return RosterRow(
+        user, joined_at, reads.get(user.id, 0), sum(row.passed_at is not None for row in mine),
+        {row.quiz_key: row.best_score for row in mine}, {row.quiz_key for row in mine if row.passed_at},
+        last, completions.get(user.id),
+    )  # fmt: skip
 
 
 def roster_csv(batch: Batch, rows: list[RosterRow], quiz_keys: list[str]) -> bytes:
@@ -322,22 +313,12 @@ class QuizSummary:
 def quiz_summaries(batch: Batch, rows: list[RosterRow]) -> list[QuizSummary]:
     """Per quiz: members who tried it, who passed, and their average best score."""
     summaries = []
-    for quiz in course_quizzes(batch):
+    for quiz in batch.course.live_version.quizzes:
         scores = [row.best_scores[quiz.key] for row in rows if quiz.key in row.best_scores]
         passed = sum(quiz.key in row.passed for row in rows)
         average = round(sum(scores) / len(scores)) if scores else None
         summaries.append(QuizSummary(quiz, len(scores), passed, average))
     return summaries
-
-
-def course_quizzes(batch: Batch) -> list[Quiz]:
-    """The quizzes of the batch's course as it is now, in lesson order."""
-    live = db.session.get(Course, batch.course_id).live_version_id
-    return list(
-        db.session.execute(
-            select(Quiz).filter_by(version_id=live).order_by(Quiz.lesson_id, Quiz.id)
-        ).scalars()
-    )
 
 
 def batch_import_rule(actor: User, batch: Batch):
@@ -346,7 +327,7 @@ def batch_import_rule(actor: User, batch: Batch):
     def allowed(person: NewPerson) -> None:
         if person.role != Role.SAHAYAK:
             raise PersonError(_l("Only sahayaks can be added to a batch this way."))
-        if person.region is None or not person.region.path.startswith(batch.region.path):
+        if person.region is None or not within(person.region, batch.region):
             raise PersonError(
                 _l("Region %(code)s is outside the batch's area.", code=getattr(person.region, "code", "-"))
             )
@@ -355,24 +336,11 @@ def batch_import_rule(actor: User, batch: Batch):
 
 
 def add_members(batch: Batch, actor: User):
-    """A callback adding freshly imported people to the batch (same transaction)."""
+    """A callback adding freshly imported people to the batch (same transaction, flushes)."""
 
     def then(issued) -> None:
         for item in issued:
             db.session.add(Membership(batch_id=batch.id, user_id=item.user.id, added_by_id=actor.id))
+        db.session.flush()
 
     return then
-
-
-def live_version(batch: Batch) -> CourseVersion:
-    """The live version of the batch's course (its title, language, slug)."""
-    return db.session.execute(
-        select(CourseVersion)
-        .join(Course, Course.live_version_id == CourseVersion.id)
-        .where(Course.id == batch.course_id)
-    ).scalar_one()
-
-
-def course_slug(batch: Batch) -> str:
-    """The batch's course id."""
-    return db.session.get(Course, batch.course_id).slug

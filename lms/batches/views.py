@@ -6,9 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from lms.auth.permissions import requires
 from lms.batches import services
 from lms.batches.forms import BatchForm, CodeForm, LeaderForm, MembersCsvForm, RegisterForm
 from lms.batches.poster import poster_pdf
+from lms.errors import NotFound
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.i18n import current_language
@@ -32,7 +34,7 @@ def index():
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
-@login_required
+@requires("lead_batches", or_if=services.holds_leader_grant)
 def new():
     """Start a batch for a course the user may lead."""
     courses = services.leadable_courses(current_user)
@@ -73,7 +75,7 @@ def _detail_page(batch, csv_form: MembersCsvForm, problems: list[str] = (), stat
     rows = services.roster(batch)
     page = render_template(
         "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows),
-        form=EmptyForm(), csv_form=csv_form, course=services.live_version(batch), problems=list(problems),
+        form=EmptyForm(), csv_form=csv_form, course=batch.course.live_version, problems=list(problems),
     )  # fmt: skip
     return page, status
 
@@ -93,7 +95,7 @@ def toggle(batch_id: int, action: str):
 def roster_csv(batch_id: int):
     """The roster as a spreadsheet."""
     batch = services.get_batch(current_user, batch_id)
-    keys = [quiz.key for quiz in services.course_quizzes(batch)]
+    keys = [quiz.key for quiz in batch.course.live_version.quizzes]
     data = services.roster_csv(batch, services.roster(batch), keys)
     return send_file(
         io.BytesIO(data),
@@ -109,7 +111,7 @@ def poster(batch_id: int):
     """A printable poster with the join code and a QR code to the join page."""
     batch = services.get_batch(current_user, batch_id)
     url = url_for("batches.join", code=batch.join_code, _external=True)
-    data = poster_pdf(batch, services.live_version(batch), url)
+    data = poster_pdf(batch, batch.course.live_version, url)
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", download_name=f"batch-{batch.join_code}.pdf"
     )
@@ -166,10 +168,12 @@ def enter_code():
     """Type a batch code."""
     form = CodeForm()
     if form.validate_on_submit():
-        batch = services.batch_by_code(form.code.data)
-        if batch is not None:
+        try:
+            batch = services.batch_with_code(form.code.data)
+        except NotFound:
+            form.code.errors.append(_("No batch has this code. Check it with your trainer."))
+        else:
             return redirect(url_for("batches.join", code=batch.join_code))
-        form.code.errors.append(_("No batch has this code. Check it with your trainer."))
     return render_template("batches/enter_code.html", form=form)
 
 
@@ -177,9 +181,7 @@ def enter_code():
 @join_budget
 def join(code: str):
     """A batch's join page: join when signed in, or register as a new sahayak."""
-    batch = services.batch_by_code(code)
-    if batch is None:
-        abort(404)
+    batch = services.batch_with_code(code)
     if request.method == "POST" and current_user.is_authenticated:
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -191,7 +193,7 @@ def join(code: str):
             flash(
                 _("You have joined the batch.") if added else _("You are already in this batch."), "success"
             )
-            return redirect(url_for("learning.course", slug=services.course_slug(batch)))
+            return redirect(url_for("learning.course", slug=batch.course.slug))
     form = RegisterForm()
     return _join_page(batch, form, request.args.get("region", type=int))
 
@@ -203,7 +205,7 @@ def _join_page(batch, form: RegisterForm, region_id: int | None, status: int = 2
     page = render_template(
         "batches/join.html",
         batch=batch,
-        course=services.live_version(batch),
+        course=batch.course.live_version,
         form=form,
         trail=trail,
         children=children,
@@ -216,9 +218,7 @@ def _join_page(batch, form: RegisterForm, region_id: int | None, status: int = 2
 @join_budget
 def register(code: str):
     """Register a new sahayak into the batch and sign them in."""
-    batch = services.batch_by_code(code)
-    if batch is None:
-        abort(404)
+    batch = services.batch_with_code(code)
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -235,7 +235,7 @@ def register(code: str):
         else:
             login_user(user)
             flash(_("Welcome! You have joined the batch."), "success")
-            return redirect(url_for("learning.course", slug=services.course_slug(batch)))
+            return redirect(url_for("learning.course", slug=batch.course.slug))
     return _join_page(batch, form, _as_int(form.region_id.data), 400)
 
 

@@ -1,10 +1,8 @@
-"""A batch's certificates as one ZIP, streamed while it is built."""
+"""Certificates as one ZIP, streamed while it is built."""
 
 import zipfile
-from collections.abc import Iterator
-
-from lms.certificates.models import Certificate
-from lms.certificates.pdf import ensure_pdf
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 
 class _Chunks:
@@ -30,12 +28,12 @@ class _Chunks:
         return data
 
 
-def stream_zip(certificates: list[Certificate]) -> Iterator[bytes]:
-    """Yield the ZIP piece by piece: each PDF is rendered (if needed) just before it is sent."""
+def stream_zip(items: Iterable, pdf_file: Callable[[object], tuple[str, Path]]) -> Iterator[bytes]:
+    """Yield the ZIP piece by piece: `pdf_file(item)` gives each (name, file) just before it is sent."""
     sink = _Chunks()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for cert in certificates:
-            path = ensure_pdf(cert)
-            archive.write(path, arcname=f"{cert.serial}.pdf")
+        for item in items:
+            name, path = pdf_file(item)
+            archive.write(path, arcname=f"{name}.pdf")
             yield sink.take()
     yield sink.take()

@@ -2,10 +2,11 @@
 
 import multiprocessing
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 
@@ -42,10 +43,11 @@ def render_command(only_missing: bool, workers: int) -> None:
     settings = {key: current_app.config[key] for key in WORKER_SETTINGS} | {
         "INSTANCE_PATH": current_app.instance_path
     }
+    factory = current_app.extensions["lms.factory"]  # create_app, handed over: no import of the root
     context = multiprocessing.get_context("spawn")  # fresh interpreters: no inherited connections
     with (
         ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(settings,)
+            workers, mp_context=context, initializer=_start_worker, initargs=(factory, settings)
         ) as pool,
         click.progressbar(length=len(todo), label="Rendering certificates", file=sys.stderr) as bar,
     ):
@@ -83,12 +85,10 @@ def record(results: list[tuple[int, str, str]]) -> None:
     db.session.commit()
 
 
-def _start_worker(settings: dict) -> None:
+def _start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
     """Each worker builds its own app once: fonts and stylesheets are then reused."""
     global _worker_app
-    from lms import create_app
-
-    _worker_app = create_app(settings)
+    _worker_app = factory(settings)
 
 
 def _render_chunk(ids: list[int]) -> list[tuple[int, str, str]]:

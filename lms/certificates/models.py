@@ -3,9 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.auth.models import User
 from lms.clock import utcnow
+from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 
 
@@ -38,6 +40,10 @@ class Certificate(db.Model):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_template: Mapped[str | None] = mapped_column(String(16))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+    version: Mapped[CourseVersion] = relationship()
 
 
 class SerialCounter(db.Model):

@@ -92,13 +92,14 @@ def pdf_path(cert: Certificate) -> Path:
 
 
 def ensure_pdf(cert: Certificate) -> Path:
-    """The PDF file, rendered and recorded (checksum) if missing or stale."""
+    """The PDF file; if missing or stale, rendered and its checksum set on the certificate
+    (flushes; the service that asked commits)."""
     path = pdf_path(cert)
     if path.is_file() and cert.pdf_template == current_version() and cert.pdf_sha256:
         return path
     digest = write_pdf(path, render_certificate(cert))
     cert.pdf_sha256, cert.pdf_template = digest, current_version()
-    db.session.commit()
+    db.session.flush()
     return path
 
 

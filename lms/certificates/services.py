@@ -1,35 +1,34 @@
 """Certificate rules: who is eligible, issuing without duplicates, revoking, verifying."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms import errors
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import region_ids_under, region_in_scope, users_in_scope
-from lms.batches.models import Membership
+from lms.auth.permissions import may, region_ids_under, users_in_scope
+from lms.batches.models import Batch, Membership
+from lms.certificates.archive import stream_zip
 from lms.certificates.models import AuditEvent, Certificate, SerialCounter
+from lms.certificates.pdf import ensure_pdf
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
 from lms.database import insert_ignore
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
-from lms.learning.services import mark_milestone
+from lms.people.milestones import clear_certified, mark_milestone
 from lms.readable import readable_code
 
 CODE_LENGTH = 15  # 15 characters of a 31-letter alphabet: about 74 random bits
-ISSUERS = (Role.CELL_HEAD, Role.ADMIN)
 
 
 class CertificateError(Exception):
     """A certificate rule was broken; str() is a translatable message."""
-
-
-class NotFound(errors.NotFound):
-    """No such certificate for this person."""
 
 
 @dataclass
@@ -76,7 +75,7 @@ def issue(actor: User, pairs: list[tuple[int, int]]) -> tuple[list[Certificate],
 
     Each is its own transaction: a pair already certified (by a double click or another
     cell head at the same moment) is skipped, counted in the second value."""
-    if actor.role not in ISSUERS:
+    if not may(actor, "issue_certificates"):
         raise CertificateError(_l("Only cell heads and admins issue certificates."))
     allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
     issued, skipped = [], 0
@@ -149,9 +148,7 @@ def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:
 
 def revoke(actor: User, code: str, reason: str) -> Certificate:
     """Revoke a valid certificate in the actor's scope, with a reason; it stays on record."""
-    certificate = certificate_for(actor, code)
-    if actor.role not in ISSUERS:
-        raise NotFound
+    certificate = certificate_to_manage(actor, code)
     if not reason.strip():
         raise CertificateError(_l("Give a reason for revoking."))
     if certificate.revoked_at is not None:
@@ -165,22 +162,27 @@ def revoke(actor: User, code: str, reason: str) -> Certificate:
     db.session.flush()
     still_valid = select(Certificate.id).filter_by(user_id=certificate.user_id, revoked_at=None)
     if db.session.execute(still_valid).first() is None:
-        db.session.execute(update(User).where(User.id == certificate.user_id).values(certified_at=None))
+        clear_certified(certificate.user_id)
     db.session.commit()
     return certificate
 
 
 def certificate_for(actor: User, code: str) -> Certificate:
-    """A certificate the actor may see: their own, or in their scope (cell heads, admins)."""
-    certificate = db.session.execute(select(Certificate).filter_by(code=normalise_code(code))).scalar()
+    """A certificate the actor may see: their own, or one they may issue (else NotFound)."""
+    certificate = find_by_code(code)
     if certificate is None:
         raise NotFound
-    if certificate.user_id == actor.id or actor.role == Role.ADMIN:
+    if certificate.user_id == actor.id:
         return certificate
-    holder = db.session.get(User, certificate.user_id)
-    if actor.role == Role.CELL_HEAD and holder.region is not None and region_in_scope(actor, holder.region):
-        return certificate
-    raise NotFound
+    return certificate_to_manage(actor, code)
+
+
+def certificate_to_manage(actor: User, code: str) -> Certificate:
+    """A certificate of someone in the area where the actor issues certificates (else NotFound)."""
+    certificate = find_by_code(code)
+    if certificate is None or not may(actor, "issue_certificates", certificate.user.region):
+        raise NotFound
+    return certificate
 
 
 def normalise_code(raw: str) -> str:
@@ -223,3 +225,29 @@ def issued_in_scope(actor: User, batch_id: int | None = None) -> list[Certificat
     return list(
         db.session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())).scalars()
     )
+
+
+def certificate_pdf(actor: User, code: str) -> tuple[Certificate, Path]:
+    """A certificate the actor may see, and its PDF (rendered once, then kept and recorded)."""
+    certificate = certificate_for(actor, code)
+    path = ensure_pdf(certificate)
+    db.session.commit()
+    return certificate, path
+
+
+def batch_zip(actor: User, batch: Batch) -> Iterator[bytes]:
+    """Every valid certificate of a batch as a ZIP, streamed while it is built (NotFound unless
+    the actor issues certificates there). Each PDF rendered on the way is recorded at once, in
+    its own commit, so an interrupted or repeated download never renders it again."""
+    if not may(actor, "issue_certificates", batch.region):
+        raise NotFound
+    ids = [cert.id for cert in issued_in_scope(actor, batch.id) if cert.revoked_at is None]
+    return stream_zip(ids, _recorded_pdf)
+
+
+def _recorded_pdf(certificate_id: int) -> tuple[str, Path]:
+    """(serial, PDF file) of one certificate, its checksum committed if it was rendered now."""
+    certificate = db.session.get(Certificate, certificate_id)
+    path = ensure_pdf(certificate)
+    db.session.commit()
+    return certificate.serial, path

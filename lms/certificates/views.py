@@ -16,11 +16,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.auth.permissions import may, requires
 from lms.batches import services as batches
 from lms.certificates import services
-from lms.certificates.archive import stream_zip
 from lms.certificates.forms import RevokeForm, VerifyForm
-from lms.certificates.pdf import RenderFailed, ensure_pdf, verify_url
+from lms.certificates.pdf import RenderFailed, verify_url
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.people.regions import find_region
@@ -59,7 +59,7 @@ def index():
         "form": EmptyForm(),
         "format_code": services.format_code,
     }
-    if current_user.role in services.ISSUERS:
+    if may(current_user, "issue_certificates"):
         context |= {
             "eligible": services.eligible(current_user, **filters()),
             "issued": services.issued_in_scope(current_user)[:200],
@@ -69,11 +69,11 @@ def index():
 
 
 @bp.post("/certificates/issue")
-@login_required
+@requires("issue_certificates")
 def issue():
     """Issue the selected certificates, or all eligible under the current filters."""
-    if current_user.role not in services.ISSUERS or not EmptyForm().validate_on_submit():
-        abort(403 if current_user.role not in services.ISSUERS else 400)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     if request.form.get("all"):
         pairs = [(item.user.id, item.course.id) for item in services.eligible(current_user, **filters())]
     else:
@@ -99,19 +99,15 @@ def _pair(value: str) -> bool:
 @login_required
 def download(code: str):
     """The certificate PDF: its holder, a cell head in scope, or an admin."""
-    cert = services.certificate_for(current_user, code)
-    return send_file(
-        ensure_pdf(cert), mimetype="application/pdf", as_attachment=True, download_name=f"{cert.serial}.pdf"
-    )
+    cert, path = services.certificate_pdf(current_user, code)
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{cert.serial}.pdf")
 
 
 @bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(code: str):
     """Revoke with a reason (cell heads in scope, admins); the record stays."""
-    cert = services.certificate_for(current_user, code)
-    if current_user.role not in services.ISSUERS:
-        abort(404)
+    cert = services.certificate_to_manage(current_user, code)
     form = RevokeForm()
     if form.validate_on_submit():
         try:
@@ -129,10 +125,9 @@ def revoke(code: str):
 def batch_zip(batch_id: int):
     """Every valid certificate of a batch in one ZIP, streamed while it is built."""
     batch = batches.get_batch(current_user, batch_id)
-    if current_user.role not in services.ISSUERS:
-        abort(404)
-    certs = [cert for cert in services.issued_in_scope(current_user, batch.id) if cert.revoked_at is None]
-    response = Response(stream_with_context(stream_zip(certs)), mimetype="application/zip")
+    response = Response(
+        stream_with_context(services.batch_zip(current_user, batch)), mimetype="application/zip"
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="batch-{batch.join_code}-certificates.zip"'
     )

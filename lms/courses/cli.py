@@ -6,10 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.courses.parser import parse_course
-from lms.courses.problems import CourseInvalid, Problem
-from lms.courses.publishing import publish
-from lms.courses.source import course_folders, read_folder
+from lms.courses.problems import Problem
+from lms.courses.services import check_folder, publish
+from lms.courses.source import course_folders
 
 courses_cli = AppGroup("courses", help="Check and publish Markdown courses.")
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -18,16 +17,6 @@ PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def _folders(paths: tuple[Path, ...]) -> list[Path]:
     """The course folders named, or those in the configured courses folder."""
     return course_folders(list(paths) or [Path(current_app.config["COURSES_DIR"])])
-
-
-def check_folder(folder: Path):
-    """Parse one course folder; return (course or None, problems)."""
-    try:
-        files = read_folder(folder)
-    except CourseInvalid as invalid:
-        return None, invalid.problems
-    course = parse_course(folder.name, files)
-    return course, course.problems
 
 
 def _report(folder: Path, problems: list[Problem]) -> None:

@@ -44,6 +44,9 @@ class CourseVersion(db.Model):
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.position", back_populates="version")
+    quizzes: Mapped[list["Quiz"]] = relationship(
+        order_by="[Quiz.lesson_id, Quiz.id]", back_populates="version"
+    )
 
 
 class CourseFile(db.Model):
@@ -75,7 +78,7 @@ class Lesson(db.Model):
     html: Mapped[str] = mapped_column(Text, deferred=True)
 
     version: Mapped[CourseVersion] = relationship(back_populates="lessons")
-    quizzes: Mapped[list["Quiz"]] = relationship(order_by="Quiz.id")
+    quizzes: Mapped[list["Quiz"]] = relationship(order_by="Quiz.id", back_populates="lesson")
 
 
 class Quiz(db.Model):
@@ -92,6 +95,9 @@ class Quiz(db.Model):
     attempts: Mapped[int | None]
     shuffle: Mapped[bool]
     spec: Mapped[dict] = mapped_column(JSON)
+
+    version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
+    lesson: Mapped[Lesson] = relationship(back_populates="quizzes")
 
 
 class PublishEvent(db.Model):

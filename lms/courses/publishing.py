@@ -26,8 +26,9 @@ class Published:
     created: bool
 
 
-def publish(source: CourseSource, actor: User | None, origin: str) -> Published:
-    """Publish the course if it has no problems and its content changed; commit once."""
+def add_version(source: CourseSource, actor: User | None, origin: str) -> Published:
+    """Make the course's new live version if it has no problems and its content changed
+    (flushes; the publishing service commits)."""
     if source.problems:
         raise CourseInvalid(source.problems)
     course = _course(source.slug)
@@ -39,7 +40,7 @@ def publish(source: CourseSource, actor: User | None, origin: str) -> Published:
     db.session.add(
         PublishEvent(course_id=course.id, version_id=version.id, actor_id=actor and actor.id, origin=origin)
     )
-    db.session.commit()
+    db.session.flush()
     return Published(source.slug, version, True)
 
 

@@ -3,24 +3,21 @@
 import io
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload, undefer
 
-from lms import errors
 from lms.auth.models import User
 from lms.courses import markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonDraft, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, parse_course
 from lms.courses.problems import CourseInvalid, Problem
-from lms.courses.publishing import Published, publish, render_lesson, resolver
-from lms.courses.source import Limits, read_zip
+from lms.courses.publishing import Published, add_version, render_lesson, resolver
+from lms.courses.source import Limits, read_folder, read_zip
+from lms.errors import NotFound
 from lms.extensions import db
-
-
-class NotFound(errors.NotFound):
-    """No such course, version, lesson or file."""
 
 
 @dataclass
@@ -122,15 +119,34 @@ def history(slug: str) -> list[tuple[CourseVersion, PublishEvent, User | None]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
+    """Read and check one course folder: (the course, or None if unreadable; its problems)."""
+    try:
+        files = read_folder(folder)
+    except CourseInvalid as invalid:
+        return None, invalid.problems
+    course = parse_course(folder.name, files)
+    return course, course.problems
+
+
+def publish(source: CourseSource, actor: User | None, origin: str) -> Published:
+    """Publish a checked course as a new version if its content changed (CLI, demo data)."""
+    outcome = add_version(source, actor, origin)
+    db.session.commit()
+    return outcome
+
+
 def publish_upload(data: bytes, filename: str, actor: User) -> Published:
     """Publish a course uploaded as .zip; the folder inside (or the file name) is its id."""
     slug = filename.rsplit("/", 1)[-1].removesuffix(".zip")
     try:
         folder, files = read_zip(data, upload_limits())
         slug = folder or slug
-        return publish(parse_course(slug, files), actor, "upload")
+        outcome = add_version(parse_course(slug, files), actor, "upload")
     except CourseInvalid as invalid:
         raise CourseInvalid(invalid.problems, base=slug) from None
+    db.session.commit()
+    return outcome
 
 
 def drafts(course: Course) -> dict[str, LessonDraft]:
@@ -200,7 +216,8 @@ def discard_drafts(course: Course) -> None:
 
 
 def publish_drafts(course: Course, actor: User) -> Published:
-    """Publish the live version with the drafts applied; drafts go once published."""
+    """Publish the live version with the drafts applied; the drafts go in the same commit,
+    also when they change nothing."""
     pending = drafts(course)
     if not pending:
         raise CourseInvalid([Problem("", 1, _l("there are no saved changes to publish"))])
@@ -208,7 +225,9 @@ def publish_drafts(course: Course, actor: User) -> Published:
     for draft in pending.values():
         db.session.delete(draft)
     try:
-        return publish(source, actor, "editor")
+        outcome = add_version(source, actor, "editor")
     except CourseInvalid:
-        db.session.rollback()
+        db.session.rollback()  # the drafts stay, for their author to fix
         raise
+    db.session.commit()
+    return outcome

@@ -1,21 +1,18 @@
 """Courses on the web: reading published lessons; trainers upload, edit, preview and publish."""
 
 import io
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.models import Role
+from lms.auth.permissions import may, requires
 from lms.courses import services
 from lms.courses.forms import EditForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
-from lms.courses.publishing import quiz_parts
 from lms.forms import EmptyForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
-PUBLISHERS = {Role.TRAINER, Role.ADMIN}
 IMMUTABLE = 365 * 24 * 3600
 
 
@@ -25,28 +22,10 @@ def signed_in_only():
     """Published courses are open to every signed-in user."""
 
 
-def publishers_only(view):
-    """Only trainers and admins manage and publish courses."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_user.role not in PUBLISHERS:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-@bp.app_template_filter("quiz_parts")
-def quiz_parts_filter(html: str) -> list[dict]:
-    """Lesson HTML split around its quiz markers."""
-    return quiz_parts(html)
-
-
 @bp.get("/")
 def index():
     """Every published course; trainers also see how to publish."""
-    drafts = services.courses_with_drafts() if current_user.role in PUBLISHERS else set()
+    drafts = services.courses_with_drafts() if may(current_user, "publish_courses") else set()
     return render_template("courses/index.html", versions=services.published_courses(), drafts=drafts)
 
 
@@ -63,7 +42,7 @@ def asset(slug: str, number: int, path: str):
 
 
 @bp.get("/<slug>/versions")
-@publishers_only
+@requires("publish_courses")
 def versions(slug: str):
     """Version history: number, date, who published, and a download of each."""
     course = services.get_course(slug)
@@ -74,7 +53,7 @@ def versions(slug: str):
 
 
 @bp.get("/<slug>/v<int:number>.zip")
-@publishers_only
+@requires("publish_courses")
 def download(slug: str, number: int):
     """A version as a .zip of its Markdown and assets (upload it again to publish it)."""
     data = services.version_zip(slug, number)
@@ -83,7 +62,7 @@ def download(slug: str, number: int):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@publishers_only
+@requires("publish_courses")
 def upload():
     """Publish a course from a .zip of its folder."""
     form, problems = UploadCourseForm(), []
@@ -100,7 +79,7 @@ def upload():
 
 
 @bp.route("/<slug>/edit/<path:path>", methods=["GET", "POST"])
-@publishers_only
+@requires("publish_courses")
 def edit(slug: str, path: str):
     """Edit one Markdown file: preview, save as draft, or publish the course with it."""
     course = services.get_course(slug)
@@ -137,7 +116,7 @@ def _publish_drafts(course, path: str):
 
 
 @bp.post("/<slug>/discard")
-@publishers_only
+@requires("publish_courses")
 def discard(slug: str):
     """Throw away unpublished edits."""
     if not EmptyForm().validate_on_submit():

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from lms.courses.cli import check_folder
-from lms.courses.publishing import publish
+from lms.courses.services import check_folder, publish
 from lms.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from lms.demo.scale import generate
 from lms.people.regions import find_region, import_regions

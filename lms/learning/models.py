@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.clock import utcnow
+from lms.courses.models import Course, CourseVersion, Quiz
 from lms.extensions import db
 
 
@@ -42,6 +43,10 @@ class Attempt(db.Model):
     results: Mapped[list | None] = mapped_column(JSON)  # per question: right or wrong
     score: Mapped[int | None]
     passed: Mapped[bool | None]
+
+    quiz: Mapped[Quiz] = relationship()
+    course: Mapped[Course] = relationship()
+    version: Mapped[CourseVersion] = relationship()
 
 
 class QuizProgress(db.Model):

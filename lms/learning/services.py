@@ -6,18 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import hooks
 from lms.auth.models import User
-from lms.batches.models import Batch, Membership
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.database import insert_ignore
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import quizforms
 from lms.learning.grading import grade
 from lms.learning.models import Attempt, Completion, LessonRead, PendingAnswers, QuizProgress
+from lms.people.milestones import mark_milestone
 
 
 class QuizRefused(Exception):
@@ -124,11 +126,6 @@ def maybe_complete(user: User, course: Course) -> None:
         mark_milestone(user.id, User.completed_at)
 
 
-def mark_milestone(user_id: int, column) -> None:
-    """Set a user's milestone time once (the first time it happens)."""
-    db.session.execute(update(User).where(User.id == user_id, column.is_(None)).values({column: utcnow()}))
-
-
 def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
     """The token of the user's current attempt at this quiz, kept in `tokens` (the session)
     so a reload shows the same order; a new one after each submission."""
@@ -155,6 +152,17 @@ def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Atte
     """Grade and record a submission exactly once per token; a replay returns the first result.
 
     `read_answers` turns the quiz spec into the answers (from a form, or kept ones)."""
+    try:
+        attempt = _submit(user, token, read_answers)
+    except IntegrityError:
+        db.session.rollback()  # the same token won a race elsewhere: show that result
+        return _attempt_with(token)
+    db.session.commit()
+    return attempt
+
+
+def _submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
+    """The attempt of this token: found, or graded and added now (flushes)."""
     payload = quizforms.read_token(token)
     if payload is None or payload["u"] != user.id:
         raise QuizRefused(_l("This quiz form is not valid any more. Open the lesson again."))
@@ -164,15 +172,16 @@ def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Atte
     quiz = db.session.get(Quiz, payload["q"])
     if quiz is None:
         raise QuizRefused(_l("This quiz form is not valid any more. Open the lesson again."))
-    try:
-        return _record(user, quiz, token, payload["s"], read_answers(quiz.spec))
-    except IntegrityError:
-        db.session.rollback()  # the same token won a race elsewhere: show that result
-        return db.session.execute(select(Attempt).filter_by(token=token)).scalar_one()
+    return _record(user, quiz, token, payload["s"], read_answers(quiz.spec))
+
+
+def _attempt_with(token: str) -> Attempt:
+    """The attempt recorded for a token."""
+    return db.session.execute(select(Attempt).filter_by(token=token)).scalar_one()
 
 
 def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Attempt:
-    """Check the attempt limit, grade, store the attempt and the best result, maybe complete."""
+    """Check the attempt limit, grade, add the attempt and the best result, maybe complete (flushes)."""
     course_id = _course_id(quiz)
     status = quiz_status(user, quiz, course_id)
     if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
@@ -189,7 +198,6 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     _update_progress(user.id, course_id, quiz, graded.score, graded.passed, moment)
     if graded.passed:
         maybe_complete(user, db.session.get(Course, course_id))
-    db.session.commit()
     return attempt
 
 
@@ -211,10 +219,12 @@ def _update_progress(
     db.session.execute(update(QuizProgress).filter_by(**keys).values(**values))
 
 
-def attempt_for(user: User, attempt_id: int) -> Attempt | None:
-    """One of the user's own attempts."""
+def attempt_for(user: User, attempt_id: int) -> Attempt:
+    """One of the user's own attempts, or NotFound."""
     attempt = db.session.get(Attempt, attempt_id)
-    return attempt if attempt is not None and attempt.user_id == user.id else None
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound
+    return attempt
 
 
 def keep_pending(token: str, answers) -> str:
@@ -228,23 +238,29 @@ def keep_pending(token: str, answers) -> str:
 
 
 def submit_pending(user: User, key: str) -> Attempt | None:
-    """Record answers kept while the user signed in again (if they were this user's)."""
+    """Record answers kept while the user signed in again (if they were this user's) and
+    forget them, in one transaction."""
     pending = db.session.execute(select(PendingAnswers).filter_by(key=key)).scalar()
     if pending is None:
         return None
     token, answers = pending.token, pending.answers
     db.session.delete(pending)
-    db.session.commit()
     try:
-        return submit(user, token, lambda _spec: answers)
+        attempt = _submit(user, token, lambda _spec: answers)
     except QuizRefused:
-        return None
+        attempt = None  # another user's form, or no tries left: the answers are dropped all the same
+    except IntegrityError:
+        db.session.rollback()  # recorded meanwhile from another tab: forget the answers, show that
+        db.session.execute(delete(PendingAnswers).filter_by(key=key))
+        attempt = _attempt_with(token)
+    db.session.commit()
+    return attempt
 
 
 def result_view(attempt: Attempt) -> dict:
     """What the result page shows: questions in the attempt's order with right/wrong,
     the chosen options' feedback, the explanation, and the quiz status now."""
-    quiz = db.session.get(Quiz, attempt.quiz_id)
+    quiz = attempt.quiz
     ordered = quizforms.form_questions(quiz.spec, attempt.seed, quiz.shuffle)
     questions = []
     for shown in ordered:
@@ -265,26 +281,22 @@ def result_view(attempt: Attempt) -> dict:
                 "feedback": feedback,
             }
         )
-    version = db.session.get(CourseVersion, attempt.version_id)
-    lesson = db.session.get(Lesson, quiz.lesson_id)
-    course = db.session.get(Course, attempt.course_id)
     return {
         "attempt": attempt,
         "quiz": quiz,
         "questions": questions,
-        "version": version,
-        "lesson": lesson,
-        "course": course,
+        "version": attempt.version,
+        "lesson": quiz.lesson,
+        "course": attempt.course,
     }
 
 
 def my_courses(user: User) -> list[CourseProgress]:
-    """Progress in every published course the user started or joined a batch for."""
+    """Progress in every published course the user started or is enrolled in.
+
+    Hook "enrolled_courses"(user id): SQL selecting the ids of courses the user is enrolled in
+    (batches answer with the courses of the batches the user joined)."""
     started = select(LessonRead.course_id).filter_by(user_id=user.id)
-    joined = (
-        select(Batch.course_id)
-        .join(Membership, Membership.batch_id == Batch.id)
-        .where(Membership.user_id == user.id)
-    )
-    query = select(Course).where(Course.id.in_(started.union(joined)), Course.live_version_id.is_not(None))
+    mine = union(started, *hooks.answers("enrolled_courses", user.id))
+    query = select(Course).where(Course.id.in_(mine), Course.live_version_id.is_not(None))
     return [course_progress(user, course) for course in db.session.execute(query).scalars()]

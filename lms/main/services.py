@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from lms.auth.models import User
-from lms.auth.scope import VISIBLE_ROLES, regions_in_scope, users_in_scope
+from lms.auth.permissions import VISIBLE_ROLES, regions_in_scope, users_in_scope
 from lms.batches.models import LeaderGrant
 from lms.extensions import db
 from lms.learning.services import my_courses

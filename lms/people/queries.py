@@ -7,7 +7,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_
 
 from lms.auth.models import User
-from lms.auth.scope import users_in_scope
+from lms.auth.permissions import users_in_scope
 from lms.extensions import db
 from lms.phones import PhoneError, normalise_phone
 

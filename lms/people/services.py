@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import may_manage_role, region_in_scope
+from lms.auth.permissions import in_area, may_manage_role
 from lms.auth.services import hash_password, one_time_password
 from lms.extensions import db
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
@@ -78,7 +78,7 @@ def check_allowed(actor: User | None, person: NewPerson) -> None:
         return
     if not may_manage_role(actor, person.role):
         raise PersonError(_l("You may not create users with the role %(role)s.", role=role_name(person.role)))
-    if person.region is None or not region_in_scope(actor, person.region):
+    if person.region is None or not in_area(actor, person.region):
         raise PersonError(
             _l("Region %(code)s is outside your area.", code=getattr(person.region, "code", "-"))
         )
@@ -91,10 +91,17 @@ def phone_taken(phone: str) -> bool:
 
 def create_user(person: NewPerson, password: str, creator: User | None = None) -> User:
     """Create one user with a chosen password (command line, demo data)."""
+    user = add_user(person, password, creator)
+    db.session.commit()
+    return user
+
+
+def add_user(person: NewPerson, password: str, creator: User | None = None) -> User:
+    """Add a user with a chosen password unless the number is taken (flushes; the caller commits)."""
     if phone_taken(person.phone):
         raise PersonError(_l("The number %(phone)s is already registered.", phone=person.phone))
     user = _new_user(person, hash_password(password), creator)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -122,7 +129,7 @@ def import_users(
 ) -> list[Issued]:
     """Add every user in a CSV with one-time passwords, or none if any row is bad.
 
-    The caller commits, once the passwords are safely written out.
+    Flushes; the caller commits, once the passwords are safely written out.
     """
     rows = read_csv(data, filename, USER_COLUMNS, OPTIONAL_USER_COLUMNS)
     registered = registered_phones(row.values["phone"] for row in rows)

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
@@ -108,26 +109,28 @@ def _write_private(path: Path, content: bytes) -> None:
         _remove(tmp)
 
 
-def _own_sheet(actor: User, token: str) -> PasswordSheet | None:
-    """The sheet with this token if this actor made it."""
+def _own_sheet(actor: User, token: str) -> PasswordSheet:
+    """The sheet with this token if this actor made it, else NotFound."""
     query = db.select(PasswordSheet).filter_by(token=token, created_by_id=actor.id)
-    return db.session.execute(query).scalar_one_or_none()
+    sheet = db.session.execute(query).scalar_one_or_none()
+    if sheet is None:
+        raise NotFound
+    return sheet
 
 
-def sheet_file(actor: User, token: str, suffix: str) -> Path | None:
-    """The sheet file if this actor created it and it still exists."""
-    sheet = _own_sheet(actor, token)
+def sheet_file(actor: User, token: str, suffix: str) -> Path:
+    """The sheet file if this actor created it and it still exists, else NotFound."""
+    _own_sheet(actor, token)
     path = sheets_dir() / f"{token}.{suffix}"
-    return path if sheet is not None and path.is_file() else None
+    if not path.is_file():
+        raise NotFound
+    return path
 
 
-def delete_sheet(actor: User, token: str) -> bool:
+def delete_sheet(actor: User, token: str) -> None:
     """Remove a sheet's files and record once it has been handed out."""
     sheet = _own_sheet(actor, token)
-    if sheet is None:
-        return False
     for suffix in ("pdf", "csv"):
         (sheets_dir() / f"{token}.{suffix}").unlink(missing_ok=True)
     db.session.delete(sheet)
     db.session.commit()
-    return True

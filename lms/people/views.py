@@ -4,10 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.auth.models import Role
-from lms.auth.scope import find_user_in_scope, may_manage_role
-from lms.auth.services import NotAllowed, reset_password
-from lms.batches.services import completed_courses
+from lms import hooks
+from lms.auth.permissions import may_manage, requires, user_in_scope
+from lms.auth.services import reset_password
 from lms.forms import EmptyForm
 from lms.people import queries, sheets
 from lms.people.csvfiles import ImportFailed
@@ -15,23 +14,9 @@ from lms.people.forms import ImportUsersForm
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-MANAGERS = {Role.TRAINER, Role.CELL_HEAD, Role.ADMIN}
-IMPORTERS = {Role.CELL_HEAD, Role.ADMIN}
-
-
-# Sheets are checked against their maker instead: a sahayak batch leader may have made one.
-OWNER_CHECKED = {"people.sheet", "people.sheet_download", "people.sheet_delete"}
-
-
-@bp.before_request
-@login_required
-def only_managers():
-    """Sahayaks have no business here (but for their own password sheets)."""
-    if current_user.role not in MANAGERS and request.endpoint not in OWNER_CHECKED:
-        abort(403)
-
 
 @bp.get("/")
+@requires("see_people")
 def index():
     """People in scope, searchable by name or number."""
     search = request.args.get("q", "").strip()[:100]
@@ -40,37 +25,32 @@ def index():
 
 
 @bp.get("/<int:user_id>")
+@requires("see_people")
 def detail(user_id: int):
-    """One person's details (404 outside the manager's scope)."""
-    person = find_user_in_scope(current_user, user_id)
-    if person is None:
-        abort(404)
-    can_reset = person.id != current_user.id and may_manage_role(current_user, person.role)
-    completed = (
-        completed_courses(person) if current_user.role in IMPORTERS and person.role == Role.SAHAYAK else []
-    )
+    """One person's details, and the sections other packages add (404 outside the scope).
+
+    Hook "person_sections"(actor, person): a (template, context) pair to show, or None."""
+    person = user_in_scope(current_user, user_id)
+    sections = [section for section in hooks.answers("person_sections", current_user, person) if section]
     return render_template(
-        "people/detail.html", person=person, form=EmptyForm(), can_reset=can_reset, completed=completed
+        "people/detail.html", person=person, can_reset=may_manage(current_user, person), sections=sections
     )
 
 
 @bp.post("/<int:user_id>/reset-password")
+@requires("see_people")
 def reset(user_id: int):
     """Give the person a one-time password and show it once."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        person, password = reset_password(current_user, user_id)
-    except NotAllowed:
-        abort(404)
+    person, password = reset_password(current_user, user_id)
     return render_template("people/reset.html", person=person, password=password)
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@requires("import_people")
 def import_users():
     """Register people from a CSV file, all or nothing."""
-    if current_user.role not in IMPORTERS:
-        abort(403)
     form, problems = ImportUsersForm(), []
     if form.validate_on_submit():
         upload = form.file.data
@@ -86,27 +66,29 @@ def import_users():
     return render_template("people/import.html", form=form, problems=problems)
 
 
+# Sheets are checked against their maker: a sahayak batch leader may have made one.
 @bp.get("/sheets/<token>")
+@login_required
 def sheet(token: str):
     """Links to a one-time password sheet made by this manager."""
-    if sheets.sheet_file(current_user, token, "pdf") is None:
-        abort(404)
+    sheets.sheet_file(current_user, token, "pdf")
     return render_template("people/sheet.html", token=token, form=EmptyForm())
 
 
 @bp.get("/sheets/<token>.<any(pdf, csv):suffix>")
+@login_required
 def sheet_download(token: str, suffix: str):
     """Download the sheet's PDF or CSV."""
     path = sheets.sheet_file(current_user, token, suffix)
-    if path is None:
-        abort(404)
     return send_file(path, as_attachment=True, download_name=f"one-time-passwords.{suffix}", max_age=0)
 
 
 @bp.post("/sheets/<token>/delete")
+@login_required
 def sheet_delete(token: str):
     """Delete a sheet once it has been printed and handed out."""
-    if not EmptyForm().validate_on_submit() or not sheets.delete_sheet(current_user, token):
-        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    sheets.delete_sheet(current_user, token)
     flash(_("The password sheet has been deleted."), "info")
     return redirect(url_for("people.index"))

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
+from lms.auth.models import User
+from lms.auth.permissions import roles_with
 from lms.batches.models import Batch, Membership
 from lms.batches.services import batches_in_scope
 from lms.extensions import db
@@ -22,9 +23,9 @@ class Level:
 
 
 def workshops(actor: User) -> list[tuple[Batch, int]]:
-    """Batches led by trainers or admins (the top of a cascade) that the actor may see."""
+    """Batches at the top of a cascade (led by those who run workshops) that the actor may see."""
     scoped = batches_in_scope(actor).subquery()
-    trainers = select(User.id).where(User.role.in_([Role.TRAINER.value, Role.ADMIN.value]))
+    trainers = select(User.id).where(User.role.in_(roles_with("run_workshops")))
     query = (
         select(Batch, func.count(Membership.id))
         .join(scoped, scoped.c.id == Batch.id)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import func, select
 
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import region_ids_under, subtree_condition
+from lms.auth.permissions import region_ids_under, subtree_condition
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, CourseVersion

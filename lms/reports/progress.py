@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
 
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import region_ids_under, region_in_scope
+from lms.auth.permissions import may, region_ids_under
 from lms.extensions import db
 from lms.reports.models import RegionTarget
 
@@ -47,7 +47,7 @@ def target_for(region: Region) -> RegionTarget | None:
 
 def set_target(actor: User, region: Region, target: int, due_on: date) -> RegionTarget:
     """Admins anywhere, cell heads in their own subtree."""
-    if actor.role not in (Role.CELL_HEAD, Role.ADMIN) or not region_in_scope(actor, region):
+    if not may(actor, "set_targets", region):
         raise TargetError(_l("You may not set targets for this region."))
     if target < 1:
         raise TargetError(_l("The target must be 1 or more."))

@@ -4,16 +4,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from lms import errors
 from lms.auth.models import Region, Role, User
-from lms.auth.scope import region_ids_under, region_in_scope, subtree_condition
+from lms.auth.permissions import everywhere, may, region_ids_under, subtree_condition
+from lms.errors import NotFound
 from lms.extensions import db
 
 SORTS = ("name", "registered", "learning", "completed", "certified")
-
-
-class NotFound(errors.NotFound):
-    """No such region in the actor's scope."""
 
 
 @dataclass
@@ -44,7 +40,7 @@ class Dashboard:
 
 def default_region(actor: User) -> Region:
     """Where an actor's dashboard starts: their region, or the top of the tree for admins."""
-    if actor.region is not None and actor.role != Role.ADMIN:
+    if actor.region is not None and not everywhere(actor):
         return actor.region
     root = (
         db.session.execute(select(Region).where(Region.parent_id.is_(None)).order_by(Region.id))
@@ -57,11 +53,11 @@ def default_region(actor: User) -> Region:
 
 
 def region_for(actor: User, code: str | None) -> Region:
-    """The region asked for, if the actor may see it."""
+    """The region asked for, if the actor may see its dashboard (else NotFound)."""
     if not code:
         return default_region(actor)
     region = db.session.execute(select(Region).filter_by(code=code)).scalar()
-    if region is None or not region_in_scope(actor, region):
+    if region is None or not may(actor, "see_dashboard", region):
         raise NotFound
     return region
 

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -12,9 +11,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from lms.auth.models import Role
+from lms.auth.permissions import may, requires
 from lms.batches import services as batches
 from lms.people.regions import region_trail
 from lms.reports import cascade as cascades
@@ -24,7 +23,6 @@ from lms.reports.charts import bar_chart
 from lms.reports.forms import TargetForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-VIEWERS = {Role.CELL_HEAD, Role.ADMIN}
 EXPORTS = {
     "people": (exports.PEOPLE_HEADER, exports.people_rows),
     "certificates": (exports.CERTIFICATE_HEADER, exports.certificate_rows),
@@ -32,16 +30,8 @@ EXPORTS = {
 }
 
 
-@bp.before_request
-@login_required
-def only_viewers():
-    """Cell heads and admins; trainers for the quiz figures of their batches."""
-    allowed = VIEWERS | {Role.TRAINER} if request.endpoint == "reports.quizzes" else VIEWERS
-    if current_user.role not in allowed:
-        abort(403)
-
-
 @bp.get("/")
+@requires("see_dashboard")
 def dashboard():
     """Registered, learning, completed and certified sahayaks, per child region."""
     region = services.region_for(current_user, request.args.get("region"))
@@ -53,11 +43,7 @@ def dashboard():
             for row in board.rows
         ]
     )
-    trail = [
-        r
-        for r in region_trail(region)
-        if current_user.role == Role.ADMIN or r.path.startswith(current_user.region.path)
-    ]
+    trail = [r for r in region_trail(region) if may(current_user, "see_dashboard", r)]
     burn = progress.burn_up(region)
     return render_template(
         "reports/dashboard.html",
@@ -72,6 +58,7 @@ def dashboard():
 
 
 @bp.post("/target")
+@requires("set_targets")
 def set_target():
     """Set or change the region's target (cell heads in their area, admins anywhere)."""
     region = services.region_for(current_user, request.args.get("region"))
@@ -89,6 +76,7 @@ def set_target():
 
 
 @bp.get("/<any(people, certificates, batches):name>.csv")
+@requires("see_dashboard")
 def export(name: str):
     """A CSV of the region's subtree, streamed row by row."""
     region = services.region_for(current_user, request.args.get("region"))
@@ -99,6 +87,7 @@ def export(name: str):
 
 
 @bp.get("/cascade")
+@requires("see_dashboard")
 def cascade():
     """Workshop batches, or one batch's cascade level by level; the leaders who trained most."""
     batch_id = request.args.get("batch", type=int)
@@ -113,6 +102,7 @@ def cascade():
 
 
 @bp.get("/quizzes")
+@requires("see_quiz_reports")
 def quizzes():
     """Per quiz and question: the share answering right and the most-chosen wrong option."""
     return render_template("reports/quizzes.html", stats=quiz_figures.quiz_stats(current_user))

@@ -2,7 +2,8 @@
 
 import pytest
 
-from lms.auth.scope import find_user_in_scope, users_in_scope
+from lms.auth.permissions import user_in_scope, users_in_scope
+from lms.errors import NotFound
 from lms.extensions import db
 
 
@@ -70,9 +71,10 @@ def test_cell_head_may_see_but_not_reset_another_cell_head_below(client, auth, w
     assert client.post(f"/people/{below.id}/reset-password").status_code == 404
 
 
-def test_find_user_in_scope_is_none_outside(world):
-    assert find_user_in_scope(world.head_dar, world.sahayak_kol.id) is None
-    assert find_user_in_scope(world.head_kol, world.sahayak_kol.id) is world.sahayak_kol
+def test_user_in_scope_is_not_found_outside(world):
+    with pytest.raises(NotFound):
+        user_in_scope(world.head_dar, world.sahayak_kol.id)
+    assert user_in_scope(world.head_kol, world.sahayak_kol.id) is world.sahayak_kol
 
 
 def test_region_codes_with_like_wildcards_do_not_leak(make_region, make_user):

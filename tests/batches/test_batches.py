@@ -11,6 +11,7 @@ from markupsafe import escape
 from lms.auth.models import User
 from lms.batches import services
 from lms.batches.models import Batch, LeaderGrant, Membership
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
 from tests.pdfs import embedded_fonts
@@ -41,8 +42,9 @@ def members(batch) -> set[str]:
 def test_join_codes_are_short_readable_and_typed_loosely(batch):
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", batch.join_code)
     typed = f" {batch.join_code[:3].lower()}-{batch.join_code[3:]} "
-    assert services.batch_by_code(typed).id == batch.id
-    assert services.batch_by_code("") is None
+    assert services.batch_with_code(typed).id == batch.id
+    with pytest.raises(NotFound):
+        services.batch_with_code("")
 
 
 def test_trainer_creates_a_batch_from_the_web(client, auth, world, sample_course):
@@ -110,6 +112,18 @@ def test_new_person_registers_with_region_picked_step_by_step(client, world, bat
     assert (user.role, user.region_id, user.must_change_password) == ("sahayak", world.booth.id, False)
     assert "নতুন সহায়ক" in members(batch)
     assert client.get("/").status_code == 200  # signed in
+
+
+def test_registering_is_one_transaction(world, batch, monkeypatch):
+    # If joining fails after the person was added, nobody is registered (no half-made account).
+    def broken(_batch, _user):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_add_member", broken)
+    with pytest.raises(RuntimeError):
+        services.register_and_join(batch, "A", "9876543210", world.booth.id, "a-good-pass", "en")
+    db.session.rollback()
+    assert db.session.execute(db.select(User).filter_by(phone="9876543210")).first() is None
 
 
 def test_registration_refuses_bad_input_and_regions_outside_the_batch(client, world, batch):

@@ -224,10 +224,29 @@ def test_cli_renders_missing_then_all_in_parallel(runner, graduates, issued):
     assert "2 certificate PDF(s) rendered." in runner.invoke(args=["certificates", "render", "--all"]).output
 
 
-def test_zip_is_produced_piece_by_piece(app, issued):
-    from lms.certificates.archive import stream_zip
+def test_a_retried_zip_download_renders_nothing_again(
+    client, auth, graduates, sample_course, issued, monkeypatch
+):
+    # The streamed body runs after the view's session is gone: each PDF must still be recorded.
+    batch = create_batch(
+        graduates.trainer_kol, sample_course.course_id, "B", "", date(2026, 12, 1), graduates.kolkata.id
+    )
+    join(graduates.sahayak_kol, batch)
+    auth.login(graduates.head_kol)
+    first = client.get(f"/batches/{batch.id}/certificates.zip").data
+    db.session.expire_all()
+    recorded = db.session.get(Certificate, issued[0].id)
+    assert recorded.pdf_sha256 and recorded.pdf_template == current_version()
+    renders = []
+    monkeypatch.setattr("lms.certificates.pdf.render_certificate", lambda cert: renders.append(cert) or b"")
+    again = client.get(f"/batches/{batch.id}/certificates.zip").data
+    assert renders == [] and again == first
 
-    pieces = stream_zip(issued)
+
+def test_zip_is_produced_piece_by_piece(app, issued):
+    from lms.certificates.services import _recorded_pdf
+
+    pieces = services.stream_zip([cert.id for cert in issued], _recorded_pdf)
     first = next(pieces)
     assert (
         first.startswith(b"PK") and len(first) > 1000

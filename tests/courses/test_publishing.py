@@ -5,7 +5,8 @@ import re
 from lms.courses.models import Course, CourseFile, CourseVersion, PublishEvent, Quiz
 from lms.courses.parser import parse_course
 from lms.courses.problems import CourseInvalid
-from lms.courses.publishing import publish, quiz_parts
+from lms.courses.publishing import quiz_parts
+from lms.courses.services import publish
 from lms.extensions import db
 from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
 from tests.courses.test_cli import write_course

@@ -155,6 +155,19 @@ def test_editor_preview_shows_line_numbered_problems_then_publish(client, traine
     )
 
 
+def test_publishing_drafts_that_change_nothing_still_clears_them(client, trainer, sample_course):
+    # The drafts equal the live version: nothing is published, and the drafts must go all the same.
+    url = "/courses/safe-accounts/edit/02-phishing.md"
+    client.post(url, data={"text": LESSON_TWO, "action": "save"})
+    response = client.post(url, data={"text": LESSON_TWO, "action": "publish"})
+    assert response.headers["Location"] == "/courses/safe-accounts/versions"
+    assert "Nothing changed: version 1 stays live." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert versions() == [1]
+    assert db.session.execute(db.select(LessonDraft)).first() is None
+
+
 def test_drafts_can_be_discarded(client, trainer, sample_course):
     client.post(
         "/courses/safe-accounts/edit/course.md",

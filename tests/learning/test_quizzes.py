@@ -6,7 +6,7 @@ import pytest
 
 from lms.courses.models import Course, Quiz
 from lms.courses.parser import parse_course
-from lms.courses.publishing import publish
+from lms.courses.services import publish
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
 from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
@@ -205,6 +205,31 @@ def test_expired_session_keeps_the_answers_until_sign_in(client, auth, learner):
     result = client.get("/quizzes/resume")
     assert result.headers["Location"] == f"/attempts/{attempts()[0].id}"
     assert len(attempts()) == 1 and attempts()[0].score == 100
+
+
+def test_kept_answers_are_not_lost_when_recording_them_fails(client, auth, learner, monkeypatch):
+    # Forgetting the kept answers and recording them are one transaction.
+    from werkzeug.datastructures import MultiDict
+
+    from lms.learning import services
+    from lms.learning.models import PendingAnswers
+
+    token, _ = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    key = services.keep_pending(token, MultiDict(right_answers("safe-password")))
+
+    def broken(*_args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_record", broken)
+    with pytest.raises(RuntimeError):
+        services.submit_pending(learner, key)
+    db.session.rollback()
+    assert db.session.execute(db.select(PendingAnswers).filter_by(key=key)).scalar_one().token == token
+    monkeypatch.undo()
+    assert services.submit_pending(learner, key).score == 100
+    assert db.session.execute(db.select(PendingAnswers)).first() is None
 
 
 def test_results_belong_to_their_owner(client, auth, world, learner):

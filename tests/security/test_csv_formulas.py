@@ -11,7 +11,7 @@ from lms.auth.models import User
 from lms.batches import services as batches
 from lms.certificates import services as certificates
 from lms.courses.parser import parse_course
-from lms.courses.publishing import publish
+from lms.courses.services import publish
 from lms.extensions import db
 from lms.spreadsheets import text_cell
 from tests.certificates.conftest import complete

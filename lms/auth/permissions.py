@@ -1,0 +1,155 @@
+"""Who may do what, and where: the one place that decides.
+
+Three questions, each answered here and nowhere else:
+- *May this role do it at all?* The `CAPABILITIES` table, read by `may()`; views declare
+  theirs with `@requires(...)` (a 403 for roles that never may), templates ask `may(...)`.
+- *Where?* Inside the actor's region subtree (`within`), everywhere for admins (`in_area`);
+  `users_in_scope` and friends are the same rule in SQL.
+- *Not yours?* Services raise `NotFound`: a 404 that never confirms the thing exists.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, Select, false, or_, true
+
+from lms.auth.models import Region, Role, User
+from lms.errors import NotFound
+from lms.extensions import db
+
+SAHAYAK, TRAINER, CELL_HEAD, ADMIN = Role.SAHAYAK, Role.TRAINER, Role.CELL_HEAD, Role.ADMIN
+
+# What each role may do. Where a capability concerns people, batches or places, it holds
+# only inside the actor's own region subtree (admins: everywhere).
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    # the people pages: lists, details, one-time passwords (for the roles in MANAGEABLE_ROLES)
+    "see_people": frozenset({TRAINER, CELL_HEAD, ADMIN}),
+    "import_people": frozenset({CELL_HEAD, ADMIN}),  # register people from a CSV file
+    "grant_leadership": frozenset({CELL_HEAD, ADMIN}),  # let a graduate lead batches of their course
+    "publish_courses": frozenset({TRAINER, ADMIN}),  # upload, edit, publish; history and sources
+    # start batches of any course; a sahayak needs a leader grant for the course instead
+    "lead_batches": frozenset({TRAINER, CELL_HEAD, ADMIN}),
+    "oversee_batches": frozenset({CELL_HEAD, ADMIN}),  # every batch held in the area, not only their own
+    "issue_certificates": frozenset({CELL_HEAD, ADMIN}),  # issue, revoke, download for the area
+    "see_dashboard": frozenset({CELL_HEAD, ADMIN}),  # dashboards, exports, the cascade
+    "set_targets": frozenset({CELL_HEAD, ADMIN}),
+    "see_quiz_reports": frozenset({TRAINER, CELL_HEAD, ADMIN}),  # per question, over their batches
+    "run_workshops": frozenset({TRAINER, ADMIN}),  # their batches are the top of a cascade
+}
+
+# Whom each role sees in its subtree, and whom it may create, import and reset passwords for.
+VISIBLE_ROLES: dict[str, tuple[Role, ...]] = {
+    ADMIN: tuple(Role),
+    CELL_HEAD: (SAHAYAK, TRAINER, CELL_HEAD),
+    TRAINER: (SAHAYAK,),
+    SAHAYAK: (),
+}
+MANAGEABLE_ROLES: dict[str, tuple[Role, ...]] = {
+    ADMIN: tuple(Role),
+    CELL_HEAD: (SAHAYAK, TRAINER),
+    TRAINER: (SAHAYAK,),
+    SAHAYAK: (),
+}
+
+ANYWHERE = object()  # may(…) without a region: the role alone decides
+
+
+def within(region: Region, ancestor: Region) -> bool:
+    """Whether `region` is `ancestor` or lies below it (materialised paths: one prefix test)."""
+    return region.path.startswith(ancestor.path)
+
+
+def everywhere(user: User) -> bool:
+    """Admins act everywhere; everyone else inside their own region's subtree."""
+    return user.role == ADMIN
+
+
+def in_area(user: User, region: Region | None) -> bool:
+    """Whether a region lies in the user's area; something with no region is the admins' alone."""
+    if everywhere(user):
+        return True
+    return region is not None and user.region is not None and within(region, user.region)
+
+
+def may(user: User | None, capability: str, region: object = ANYWHERE) -> bool:
+    """Whether the user's role has the capability, and, if a region is given (a Region, or
+    None for something of no region), whether that region is in the user's area."""
+    roles = CAPABILITIES[capability]  # a misspelt capability fails loudly
+    if user is None or not user.is_authenticated or user.role not in roles:
+        return False
+    return region is ANYWHERE or in_area(user, region)
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles that have a capability, for SQL (`User.role.in_(…)`)."""
+    return [str(role) for role in CAPABILITIES[capability]]
+
+
+def may_manage(actor: User, person: User) -> bool:
+    """Whether the actor may reset this person's password (never their own)."""
+    return person.id != actor.id and may_manage_role(actor, person.role) and in_area(actor, person.region)
+
+
+def may_manage_role(actor: User, role: str) -> bool:
+    """Whether the actor may create, import or reset users of this role."""
+    return role in MANAGEABLE_ROLES.get(actor.role, ())
+
+
+def requires(capability: str, or_if: Callable[[User], bool] | None = None):
+    """View decorator: signed in, and a role with the capability (or `or_if` true), else 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not may(current_user, capability) and not (or_if and or_if(current_user)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded = login_required(guarded)
+        guarded.capability = capability  # read by the test that holds the routes to the table
+        return guarded
+
+    return decorate
+
+
+def subtree_condition(region: Region) -> ColumnElement[bool]:
+    """SQL: a region is `region` or below it."""
+    return Region.path.startswith(region.path, autoescape=True)
+
+
+def region_ids_under(region: Region) -> Select[tuple[int]]:
+    """SQL: the ids of a region and every region below it."""
+    return db.select(Region.id).where(subtree_condition(region))
+
+
+def area_condition(user: User, region_id) -> ColumnElement[bool]:
+    """SQL: the region id column lies in the user's area (`in_area`, for many rows at once)."""
+    if everywhere(user):
+        return true()
+    if user.region is None:
+        return false()
+    return region_id.in_(region_ids_under(user.region))
+
+
+def regions_in_scope(actor: User) -> Select[tuple[Region]]:
+    """Regions the actor may see: everything for admins, their subtree otherwise."""
+    return db.select(Region).where(area_condition(actor, Region.id))
+
+
+def users_in_scope(actor: User) -> Select[tuple[User]]:
+    """People the actor may see and manage; a sahayak sees only themself."""
+    query = db.select(User)
+    if everywhere(actor):
+        return query
+    visible = User.role.in_([str(role) for role in VISIBLE_ROLES[actor.role]])
+    return query.where(or_(User.id == actor.id, area_condition(actor, User.region_id) & visible))
+
+
+def user_in_scope(actor: User, user_id: int) -> User:
+    """The user with this id if the actor may see them, else NotFound."""
+    user = db.session.execute(users_in_scope(actor).where(User.id == user_id)).scalar_one_or_none()
+    if user is None:
+        raise NotFound
+    return user

@@ -1,0 +1,33 @@
+"""What batches add to pages and questions of the packages below them (lms/hooks.py)."""
+
+from flask import Flask
+from sqlalchemy import Select, select
+
+from lms import hooks
+from lms.auth.models import Role, User
+from lms.auth.permissions import may
+from lms.batches import services
+from lms.batches.models import Batch, Membership
+
+
+def leadership_section(actor: User, person: User) -> tuple[str, dict] | None:
+    """On a sahayak's page, for whoever may grant leadership there: the courses they completed."""
+    if person.role != Role.SAHAYAK or not may(actor, "grant_leadership", person.region):
+        return None
+    completed = services.completed_courses(person)
+    return ("batches/_leadership.html", {"completed": completed}) if completed else None
+
+
+def joined_courses(user_id: int) -> Select[tuple[int]]:
+    """SQL: the courses of the batches the user joined (they count as the user's courses)."""
+    return (
+        select(Batch.course_id)
+        .join(Membership, Membership.batch_id == Batch.id)
+        .where(Membership.user_id == user_id)
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Answer the hooks of people (person_sections) and learning (enrolled_courses)."""
+    hooks.register(app, "person_sections", leadership_section)
+    hooks.register(app, "enrolled_courses", joined_courses)
