@@ -3,7 +3,6 @@
 import contextlib
 import csv
 import io
-import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
 from lms.extensions import db
+from lms.files import write_atomic
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
@@ -20,6 +20,7 @@ from lms.people.services import Issued, NewPerson, import_users
 from lms.phones import format_phone
 from lms.spreadsheets import text_cell
 
+PRIVATE = 0o600  # the sheets hold passwords: readable by the server's user only
 NOT_SAVED = _l(
     "The password sheet could not be saved on the server (disk full or folder not writable). "
     "Nobody was registered."
@@ -74,8 +75,8 @@ def import_with_sheet(
         issued = import_users(data, filename, actor, progress, allowed)
         if then is not None:
             then(issued)
-        _write_private(paths[0], sheet_csv(issued))
-        _write_private(paths[1], sheet_pdf(issued))
+        write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
+        write_atomic(paths[1], sheet_pdf(issued), mode=PRIVATE)
         if actor is not None:
             db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
         db.session.commit()
@@ -94,18 +95,6 @@ def _remove(path: Path) -> None:
     """Delete a file if it is there; never mask the error being handled."""
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    """Write a file readable by the owner only, atomically."""
-    tmp = path.with_suffix(path.suffix + ".part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        tmp.replace(path)
-    finally:
-        _remove(tmp)
 
 
 def _own_sheet(actor: User, token: str) -> PasswordSheet | None:
