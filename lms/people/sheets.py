@@ -1,8 +1,6 @@
 """One-time password sheets: a printable PDF and a CSV, kept under instance/sheets/."""
 
 import contextlib
-import csv
-import io
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +16,7 @@ from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
 from lms.people.services import Issued, NewPerson, import_users
 from lms.phones import format_phone
-from lms.spreadsheets import text_cell
+from lms.spreadsheets import csv_bytes, text_cell
 
 PRIVATE = 0o600  # the sheets hold passwords: readable by the server's user only
 NOT_SAVED = _l(
@@ -36,14 +34,15 @@ def sheets_dir() -> Path:
 
 def sheet_csv(issued: list[Issued]) -> bytes:
     """CSV with name, phone, region and one-time password per person."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "phone", "region", "role", "one_time_password"])
-    for item in issued:
-        user = item.user
-        region = user.region.code if user.region else ""
-        writer.writerow([text_cell(user.name), format_phone(user.phone), region, user.role, item.password])
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read Bengali
+    header = ["name", "phone", "region", "role", "one_time_password"]
+    return csv_bytes(header, (_sheet_line(item) for item in issued))
+
+
+def _sheet_line(item: Issued) -> list[str]:
+    """One person's cells of the sheet CSV."""
+    user = item.user
+    region = user.region.code if user.region else ""
+    return [text_cell(user.name), format_phone(user.phone), region, user.role, item.password]
 
 
 def sheet_pdf(issued: list[Issued]) -> bytes:
