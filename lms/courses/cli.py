@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from lms.courses.parser import parse_course
 from lms.courses.problems import CourseInvalid, Problem
 from lms.courses.publishing import publish
-from lms.courses.source import course_folders, read_folder
+from lms.courses.source import Limits, course_folders, read_folder
 
 courses_cli = AppGroup("courses", help="Check and publish Markdown courses.")
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -23,7 +23,7 @@ def _folders(paths: tuple[Path, ...]) -> list[Path]:
 def check_folder(folder: Path):
     """Parse one course folder; return (course or None, problems)."""
     try:
-        files = read_folder(folder)
+        files = read_folder(folder, Limits.from_config())
     except CourseInvalid as invalid:
         return None, invalid.problems
     course = parse_course(folder.name, files)

@@ -4,7 +4,6 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload, undefer
 
@@ -30,11 +29,6 @@ class Preview:
     html: str
     quizzes: list
     problems: list[Problem]
-
-
-def upload_limits() -> Limits:
-    """Size limits for uploaded archives, from configuration."""
-    return Limits(current_app.config["COURSE_MAX_BYTES"], current_app.config["COURSE_MAX_FILES"])
 
 
 def published_courses() -> list[CourseVersion]:
@@ -126,7 +120,7 @@ def publish_upload(data: bytes, filename: str, actor: User) -> Published:
     """Publish a course uploaded as .zip; the folder inside (or the file name) is its id."""
     slug = filename.rsplit("/", 1)[-1].removesuffix(".zip")
     try:
-        folder, files = read_zip(data, upload_limits())
+        folder, files = read_zip(data, Limits.from_config())
         slug = folder or slug
         return publish(parse_course(slug, files), actor, "upload")
     except CourseInvalid as invalid:
