@@ -3,13 +3,14 @@
 PostgreSQL has its own tools (pg_dump / pg_restore, see docs/deploy.md)."""
 
 import sqlite3
-from contextlib import closing, suppress
+from contextlib import closing
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from lms.extensions import db
+from lms.files import atomic_path
 
 POSTGRES_HINT = (
     "This site uses PostgreSQL: back it up with pg_dump --format=custom DBNAME > FILE "
@@ -37,17 +38,13 @@ def _check(connection: sqlite3.Connection, label: str) -> None:
 def backup_command(path: Path) -> None:
     """Copy the SQLite database to PATH while the site keeps running."""
     source = _sqlite_connection()
-    partial = path.with_name(path.name + ".part")
     try:
-        with closing(sqlite3.connect(partial)) as target:
+        # only a complete, checked copy gets the name asked for (closed before the rename)
+        with atomic_path(path) as partial, closing(sqlite3.connect(partial)) as target:
             source.backup(target)
             _check(target, "the backup")
-        partial.replace(path)  # only a complete, checked copy gets the name asked for
     except (sqlite3.Error, OSError) as error:  # a missing folder, no permission, a full disk
         raise click.ClickException(f"could not write the backup to {path}: {error}") from None
-    finally:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
     click.echo(f"Backed up to {path}.")
 
 

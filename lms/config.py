@@ -1,11 +1,12 @@
 """Configuration: defaults, instance/config.py, LMS_ environment variables, secret key."""
 
-import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+
+from lms.files import write_atomic
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
 
@@ -65,13 +66,6 @@ def instance_secret_key(instance: Path) -> str:
     path = instance / SECRET_KEY_FILE
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        tmp = instance / f".{SECRET_KEY_FILE}.{os.getpid()}"
-        tmp.write_text(secrets.token_hex(32))
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)  # fails if another process won the race; its key is kept
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        # exclusive: when workers race, the first key written is the one every worker reads
+        write_atomic(path, secrets.token_hex(32).encode(), mode=0o600, exclusive=True)
     return path.read_text().strip()

@@ -8,20 +8,31 @@ from flask_login import current_user
 
 from lms.extensions import babel
 
-# Each language named in its own script, so anyone can find theirs.
+# Each language named in its own script, so anyone can find theirs. Display data only: the
+# languages offered are the LANGUAGES setting.
 LANGUAGE_NAMES = {"en": "English", "bn": "বাংলা", "hi": "हिन्दी"}
 
 
 def select_locale() -> str:
     """Pick the language for this request."""
-    languages = current_app.config["LANGUAGES"]
+    offered = languages()
     if not has_request_context():  # command line: the configured default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.lang in languages:
+    if current_user and current_user.is_authenticated and current_user.lang in offered:
         return current_user.lang
-    if session.get("lang") in languages:
+    if session.get("lang") in offered:
         return session["lang"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(offered) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def languages() -> list[str]:
+    """The language codes offered, in the configured order."""
+    return list(current_app.config["LANGUAGES"])
+
+
+def language_list() -> str:
+    """The configured codes for messages, e.g. "en, bn, hi"."""
+    return ", ".join(languages())
 
 
 def current_language() -> str:
@@ -36,4 +47,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        return {"current_language": current_language(), "language_names": LANGUAGE_NAMES}
+        return {
+            "current_language": current_language(),
+            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()],
+            "language_names": LANGUAGE_NAMES,
+        }

@@ -280,6 +280,30 @@ def test_unknown_language_is_ignored(client):
     assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
 
 
+def test_languages_offered_come_from_the_setting_alone(make_app):
+    from lms.courses.parser import parse_course
+    from tests.courses.samples import course_files
+
+    app = make_app(LANGUAGES=["en", "hi"])
+    with app.app_context():
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        assert 'name="lang" value="hi"' in page and 'name="lang" value="bn"' not in page
+        client.post("/language", data={"lang": "bn"})
+        assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "bn"}).get_data(
+            as_text=True
+        )
+        client.post("/language", data={"lang": "hi"})
+        assert '<html lang="hi">' in client.get("/login").get_data(as_text=True)
+        course = parse_course("safe-accounts", course_files())  # a Bengali course
+        assert "course.md:3: lang must be one of: en, hi" in [
+            f"{p.file}:{p.line}: {p.message}" for p in course.problems
+        ]
+        args = ["users", "create", "--phone", "9433011111", "--name", "A", "--role", "admin", "--lang", "bn"]
+        result = app.test_cli_runner().invoke(args=args, input="long-secret\nlong-secret\n")
+        assert result.exit_code == 1 and "Unknown language 'bn': use en, hi." in result.output
+
+
 def test_the_checker_finds_english_ui_text(client, auth, world):
     auth.login(world.head_kol)
     english = client.get("/").get_data(as_text=True)

@@ -1,7 +1,5 @@
 """Batch rules: creating, joining by code, registering, leader grants, rosters."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,7 +20,7 @@ from lms.people.regions import region_trail
 from lms.people.services import NewPerson, PersonError, add_user, check_person
 from lms.phones import format_phone
 from lms.readable import READABLE_ALPHABET, readable_code
-from lms.spreadsheets import text_cell
+from lms.spreadsheets import csv_bytes, text_cell
 
 CODE_LENGTH = 6
 
@@ -274,30 +272,29 @@ def _roster_row(user: User, joined_at: datetime, reads: dict, completions: dict,
 
 def roster_csv(batch: Batch, rows: list[RosterRow], quiz_keys: list[str]) -> bytes:
     """The roster as CSV (UTF-8 with BOM so spreadsheet apps read Bengali)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "name",
-            "phone",
-            "region",
-            "joined",
-            "lessons_read",
-            "quizzes_passed",
-            *(f"best_{k}" for k in quiz_keys),
-            "last_activity",
-            "completed",
-        ]
-    )
-    for row in rows:
-        writer.writerow([
-            text_cell(row.user.name), format_phone(row.user.phone), row.user.region.code if row.user.region else "",
-            row.joined_at.date().isoformat(), row.lessons_read, row.quizzes_passed,
-            *(row.best_scores.get(k, "") for k in quiz_keys),
-            row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
-            row.completed_at.date().isoformat() if row.completed_at else "",
-        ])  # fmt: skip
-    return out.getvalue().encode("utf-8-sig")
+    header = [
+        "name",
+        "phone",
+        "region",
+        "joined",
+        "lessons_read",
+        "quizzes_passed",
+        *(f"best_{k}" for k in quiz_keys),
+        "last_activity",
+        "completed",
+    ]
+    return csv_bytes(header, (_roster_line(row, quiz_keys) for row in rows))
+
+
+def _roster_line(row: RosterRow, quiz_keys: list[str]) -> list:
+    """One member's cells of the roster CSV."""
+    return [
+        text_cell(row.user.name), format_phone(row.user.phone), row.user.region.code if row.user.region else "",
+        row.joined_at.date().isoformat(), row.lessons_read, row.quizzes_passed,
+        *(row.best_scores.get(k, "") for k in quiz_keys),
+        row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
+        row.completed_at.date().isoformat() if row.completed_at else "",
+    ]  # fmt: skip
 
 
 @dataclass

@@ -1,8 +1,6 @@
 """Certificate PDFs: rendered once per template version, kept under instance/certificates/."""
 
-import contextlib
 import hashlib
-import os
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.certificates.models import Certificate
 from lms.extensions import db
+from lms.files import write_atomic
 from lms.pdf import render_pdf
 from lms.people.labels import role_name
 from lms.qr import qr_data_uri
@@ -105,13 +104,9 @@ def ensure_pdf(cert: Certificate) -> Path:
 
 def write_pdf(path: Path, data: bytes) -> str:
     """Write atomically (temporary file, then rename); return the sha256."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):  # e.g. the folder itself could not be made
-            tmp.unlink(missing_ok=True)
+        write_atomic(path, data)
+    except OSError as error:  # a full disk, or the folder itself could not be made
         raise RenderFailed(f"could not write {path}: {error.strerror or error}") from error
     return hashlib.sha256(data).hexdigest()

@@ -3,6 +3,7 @@
 import hashlib
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lms.courses.frontmatter import split_front_matter
 from lms.courses.problems import Problem
 from lms.courses.quizzes import QuizBlock, is_quiz_info, parse_quiz
+from lms.i18n import languages
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_NAME = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -17,7 +19,6 @@ FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 COURSE_KEYS = {"title", "lang", "summary", "pass_mark", "certificate"}
 LESSON_KEYS = {"title", "duration_min"}
-LANGUAGES = ("en", "bn", "hi")
 ASSET_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
@@ -136,7 +137,7 @@ def _parse_intro(course: CourseSource, texts: dict[str, str]) -> None:
     )
     check = _Checker(course, "course.md", lines)
     course.title = check.text(values, "title")
-    course.lang = check.choice(values, "lang", LANGUAGES) or "en"
+    course.lang = check.choice(values, "lang", languages()) or "en"
     course.summary = check.text(values, "summary", required=False)
     course.pass_mark = check.integer(values, "pass_mark", 0, 100, default=70)
     course.certificate = check.boolean(values, "certificate", default=True)
@@ -272,7 +273,7 @@ class _Checker:
             return ""
         return value.strip()
 
-    def choice(self, values: dict, key: str, allowed: tuple[str, ...]) -> str | None:
+    def choice(self, values: dict, key: str, allowed: Sequence[str]) -> str | None:
         value = values.get(key)
         if value is not None and value not in allowed:
             self._problem(key, _l("%(key)s must be one of: %(allowed)s", key=key, allowed=", ".join(allowed)))

@@ -5,7 +5,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload, undefer
 
@@ -27,11 +26,6 @@ class Preview:
     html: str
     quizzes: list
     problems: list[Problem]
-
-
-def upload_limits() -> Limits:
-    """Size limits for uploaded archives, from configuration."""
-    return Limits(current_app.config["COURSE_MAX_BYTES"], current_app.config["COURSE_MAX_FILES"])
 
 
 def published_courses() -> list[CourseVersion]:
@@ -122,7 +116,7 @@ def history(slug: str) -> list[tuple[CourseVersion, PublishEvent, User | None]]:
 def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
     """Read and check one course folder: (the course, or None if unreadable; its problems)."""
     try:
-        files = read_folder(folder)
+        files = read_folder(folder, Limits.from_config())
     except CourseInvalid as invalid:
         return None, invalid.problems
     course = parse_course(folder.name, files)
@@ -140,7 +134,7 @@ def publish_upload(data: bytes, filename: str, actor: User) -> Published:
     """Publish a course uploaded as .zip; the folder inside (or the file name) is its id."""
     slug = filename.rsplit("/", 1)[-1].removesuffix(".zip")
     try:
-        folder, files = read_zip(data, upload_limits())
+        folder, files = read_zip(data, Limits.from_config())
         slug = folder or slug
         outcome = add_version(parse_course(slug, files), actor, "upload")
     except CourseInvalid as invalid:

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lms.courses.problems import CourseInvalid, Problem
@@ -29,8 +30,13 @@ UNREADABLE = (
 class Limits:
     """How big a course may be: per file, in all, and how many files."""
 
-    max_bytes: int = 20 * 1024 * 1024
-    max_files: int = 500
+    max_bytes: int
+    max_files: int
+
+    @classmethod
+    def from_config(cls) -> "Limits":
+        """The COURSE_MAX_BYTES and COURSE_MAX_FILES settings (for folders and uploads alike)."""
+        return cls(current_app.config["COURSE_MAX_BYTES"], current_app.config["COURSE_MAX_FILES"])
 
 
 def course_folders(paths: list[Path]) -> list[Path]:
@@ -46,7 +52,7 @@ def course_folders(paths: list[Path]) -> list[Path]:
     return folders
 
 
-def read_folder(folder: Path, limits: Limits = Limits()) -> dict[str, bytes]:
+def read_folder(folder: Path, limits: Limits) -> dict[str, bytes]:
     """Every regular file below the folder by relative POSIX path; dotfiles are skipped."""
     if not folder.is_dir():
         raise CourseInvalid([Problem("", 1, _l("not a course folder"))])
@@ -66,7 +72,7 @@ def read_folder(folder: Path, limits: Limits = Limits()) -> dict[str, bytes]:
     return files
 
 
-def read_zip(data: bytes, limits: Limits = Limits()) -> tuple[str, dict[str, bytes]]:
+def read_zip(data: bytes, limits: Limits) -> tuple[str, dict[str, bytes]]:
     """(course id, files) from an uploaded .zip holding one course folder (or its files)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

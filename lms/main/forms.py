@@ -1,14 +1,18 @@
 """The language switcher."""
 
-from wtforms import HiddenField, StringField
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import AnyOf
 
 from lms.forms import Form
-from lms.i18n import LANGUAGE_NAMES
+from lms.i18n import languages
 
 
 class LanguageForm(Form):
     """Pick a language (one button per language); `next` brings the user back."""
 
-    lang = StringField(validators=[AnyOf(list(LANGUAGE_NAMES))])
+    lang = StringField()
     next = HiddenField()
+
+    def validate_lang(self, field: Field) -> None:
+        """One of the configured languages (read per request, never at import)."""
+        AnyOf(languages())(self, field)

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lms.auth.models import Role
@@ -37,12 +38,17 @@ def regions_import(csv_file: Path) -> None:
     "--role", type=click.Choice([str(r) for r in Role]), default=Role.SAHAYAK.value, show_default=True
 )
 @click.option("--region", "region_code", help="Home region code (required except for admins).")
-@click.option("--lang", type=click.Choice(["en", "bn", "hi"]), default="en", show_default=True)
+@click.option(
+    "--lang", help="Preferred language, one of the LANGUAGES setting (default: BABEL_DEFAULT_LOCALE)."
+)
 @click.password_option(help="Asked for twice when not given; may be fed on standard input.")
-def users_create(phone: str, name: str, role: str, region_code: str | None, lang: str, password: str) -> None:
+def users_create(
+    phone: str, name: str, role: str, region_code: str | None, lang: str | None, password: str
+) -> None:
     """Create one user with a password of their own."""
+    lang = lang or current_app.config["BABEL_DEFAULT_LOCALE"]  # as for imported users
     try:
-        person = check_person(name, phone, role, lang, region_code)
+        person = check_person(name, phone, role, lang, region_code)  # checks lang against LANGUAGES
         user = create_user(person, password)
     except PersonError as error:
         raise click.ClickException(str(error)) from None

@@ -11,6 +11,7 @@ from lms.auth.models import Region, Role, User
 from lms.auth.permissions import in_area, may_manage_role
 from lms.auth.services import hash_password, one_time_password
 from lms.extensions import db
+from lms.i18n import language_list, languages
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
 from lms.phones import PhoneError, normalise_phone
@@ -54,10 +55,17 @@ def check_person(name: str, raw_phone: str, role: str, lang: str, region_code: s
         raise PersonError(str(error)) from None
     if role not in set(Role):
         raise PersonError(_l("Unknown role %(role)r.", role=role))
-    if lang not in current_app.config["LANGUAGES"]:
-        raise PersonError(_l("Unknown language %(lang)r: use en, bn or hi.", lang=lang))
+    _check_language(lang)
     region = _region_for(region_code, role)
     return NewPerson(name, phone, role, lang, region)
+
+
+def _check_language(lang: str) -> None:
+    """Refuse a language the site does not offer."""
+    if lang not in languages():
+        raise PersonError(
+            _l("Unknown language %(lang)r: use %(languages)s.", lang=lang, languages=language_list())
+        )
 
 
 def _region_for(code: str | None, role: str) -> Region | None:
@@ -197,7 +205,6 @@ def _issue(person: NewPerson, actor: User | None) -> Issued:
 
 def set_language(user: User, lang: str) -> None:
     """Store a user's preferred language."""
-    if lang not in current_app.config["LANGUAGES"]:
-        raise PersonError(_l("Unknown language %(lang)r: use en, bn or hi.", lang=lang))
+    _check_language(lang)
     user.lang = lang
     db.session.commit()

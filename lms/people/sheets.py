@@ -1,9 +1,6 @@
 """One-time password sheets: a printable PDF and a CSV, kept under instance/sheets/."""
 
 import contextlib
-import csv
-import io
-import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -14,13 +11,15 @@ from flask_babel import lazy_gettext as _l
 from lms.auth.models import User
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.files import write_atomic
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
 from lms.people.services import Issued, NewPerson, import_users
 from lms.phones import format_phone
-from lms.spreadsheets import text_cell
+from lms.spreadsheets import csv_bytes, text_cell
 
+PRIVATE = 0o600  # the sheets hold passwords: readable by the server's user only
 NOT_SAVED = _l(
     "The password sheet could not be saved on the server (disk full or folder not writable). "
     "Nobody was registered."
@@ -36,14 +35,15 @@ def sheets_dir() -> Path:
 
 def sheet_csv(issued: list[Issued]) -> bytes:
     """CSV with name, phone, region and one-time password per person."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "phone", "region", "role", "one_time_password"])
-    for item in issued:
-        user = item.user
-        region = user.region.code if user.region else ""
-        writer.writerow([text_cell(user.name), format_phone(user.phone), region, user.role, item.password])
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read Bengali
+    header = ["name", "phone", "region", "role", "one_time_password"]
+    return csv_bytes(header, (_sheet_line(item) for item in issued))
+
+
+def _sheet_line(item: Issued) -> list[str]:
+    """One person's cells of the sheet CSV."""
+    user = item.user
+    region = user.region.code if user.region else ""
+    return [text_cell(user.name), format_phone(user.phone), region, user.role, item.password]
 
 
 def sheet_pdf(issued: list[Issued]) -> bytes:
@@ -75,8 +75,8 @@ def import_with_sheet(
         issued = import_users(data, filename, actor, progress, allowed)
         if then is not None:
             then(issued)
-        _write_private(paths[0], sheet_csv(issued))
-        _write_private(paths[1], sheet_pdf(issued))
+        write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
+        write_atomic(paths[1], sheet_pdf(issued), mode=PRIVATE)
         if actor is not None:
             db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
         db.session.commit()
@@ -95,18 +95,6 @@ def _remove(path: Path) -> None:
     """Delete a file if it is there; never mask the error being handled."""
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    """Write a file readable by the owner only, atomically."""
-    tmp = path.with_suffix(path.suffix + ".part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        tmp.replace(path)
-    finally:
-        _remove(tmp)
 
 
 def _own_sheet(actor: User, token: str) -> PasswordSheet:

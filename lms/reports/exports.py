@@ -1,8 +1,6 @@
-"""CSV exports that stream: rows are read in chunks and written as they come."""
+"""CSV exports that stream: rows are read in chunks and written as they come (lms.spreadsheets)."""
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
@@ -17,22 +15,7 @@ from lms.people.regions import path_ids
 from lms.phones import format_phone
 from lms.spreadsheets import text_cell
 
-CHUNK = 1000
-
-
-def stream_csv(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
-    """UTF-8 CSV with a byte-order mark (spreadsheet apps then read Bengali), in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % CHUNK == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+CHUNK = 1000  # rows fetched from the database at a time
 
 
 def region_paths(region: Region) -> dict[int, str]:

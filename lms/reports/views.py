@@ -21,6 +21,7 @@ from lms.reports import exports, progress, services
 from lms.reports import quizzes as quiz_figures
 from lms.reports.charts import bar_chart
 from lms.reports.forms import TargetForm
+from lms.spreadsheets import stream_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 EXPORTS = {
@@ -81,7 +82,7 @@ def export(name: str):
     """A CSV of the region's subtree, streamed row by row."""
     region = services.region_for(current_user, request.args.get("region"))
     header, rows = EXPORTS[name]
-    response = Response(stream_with_context(exports.stream_csv(header, rows(region))), mimetype="text/csv")
+    response = Response(stream_with_context(stream_csv(header, rows(region))), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{region.code}.csv"'
     return response
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lms import files
 from lms.batches.services import create_batch, join
 from lms.certificates import services
 from lms.certificates.models import Certificate
@@ -97,11 +98,11 @@ def test_who_may_download(who, status, client, auth, graduates, issued):
 
 
 def test_disk_full_gives_a_clear_error_and_no_partial_file(client, auth, graduates, issued, monkeypatch, app):
-    def full(self, data):
-        self.write_text("partial")  # what a full disk leaves behind
+    def full(path, data, mode):
+        path.write_text("partial")  # what a full disk leaves behind
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(files, "_create", full)
     auth.login(graduates.sahayak_kol)
     response = client.get(f"/certificates/{issued[0].code}.pdf")
     assert response.status_code == 503 and "could not be saved" in response.get_data(as_text=True)

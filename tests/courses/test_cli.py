@@ -65,3 +65,14 @@ def test_shipped_courses_pass_the_checker(runner):
     courses = Path(__file__).parent.parent.parent / "courses"
     result = runner.invoke(args=["courses", "check", str(courses)])
     assert result.exit_code == 0, result.output
+
+
+def test_configured_size_limits_apply_to_folders_too(make_app, tmp_path):
+    folder = write_course(tmp_path / "safe-accounts")
+    app = make_app(COURSE_MAX_FILES=3)
+    many = app.test_cli_runner().invoke(args=["courses", "publish", str(folder)])
+    assert many.exit_code == 1 and f"{folder}:1: the course has more than 3 files" in many.output
+    assert "safe-accounts: not published" in many.output
+    app = make_app(COURSE_MAX_BYTES=1_000)
+    big = app.test_cli_runner().invoke(args=["courses", "check", str(folder)])
+    assert big.exit_code == 1 and f"{folder}:1: the course is larger than" in big.output

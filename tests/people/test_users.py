@@ -27,6 +27,15 @@ def test_cli_create_asks_password_twice_on_stdin(runner, world):
     assert user.password_hash.startswith("pbkdf2:")
 
 
+def test_cli_create_gives_the_sites_default_language(make_app):
+    app = make_app(LANGUAGES=["bn", "hi"], BABEL_DEFAULT_LOCALE="bn")
+    with app.app_context():
+        args = ["users", "create", "--phone", "9433011111", "--name", "A", "--role", "admin"]
+        result = app.test_cli_runner().invoke(args=args, input="long-secret\nlong-secret\n")
+        assert result.exit_code == 0, result.output
+        assert users()["9433011111"].lang == "bn"
+
+
 def test_cli_create_rejects_mismatch_and_bad_input(runner, world):
     result = runner.invoke(
         args=["users", "create", "--phone", "9433011111", "--name", "A", "--region", "WB"],
@@ -116,7 +125,7 @@ def test_import_with_any_bad_row_imports_nothing_and_lists_every_line(runner, wo
         f"{source}:3: A mobile number has 10 digits.",
         f"{source}:4: Unknown region NOWHERE.",
         f"{source}:5: Unknown role 'king'.",
-        f"{source}:6: Unknown language 'fr': use en, bn or hi.",
+        f"{source}:6: Unknown language 'fr': use en, bn, hi.",
         f"{source}:7: the number is already on line 2",
         f"{source}:8: A name is required (at most 200 characters).",
         f"{source}:9: The number {world.sahayak_kol.phone} is already registered.",
