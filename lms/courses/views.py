@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from lms.auth.models import Role
 from lms.courses import services
 from lms.courses.forms import EditForm, UploadCourseForm
+from lms.courses.kinds import KINDS, Kind
 from lms.courses.problems import CourseInvalid
 from lms.courses.publishing import quiz_parts
 from lms.forms import EmptyForm
@@ -41,6 +42,12 @@ def publishers_only(view):
 def quiz_parts_filter(html: str) -> list[dict]:
     """Lesson HTML split around its quiz markers."""
     return quiz_parts(html)
+
+
+@bp.app_template_global("question_kind")
+def question_kind(name: str) -> Kind:
+    """The kind of a question by its stored name; templates include its partials."""
+    return KINDS[name]
 
 
 @bp.get("/")
