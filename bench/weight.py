@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import sync_playwright
 
 from bench.fixtures import ROOT, bench_app
+from lms.courses.kinds import KINDS
 from lms.courses.services import check_folder, publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
@@ -277,16 +278,16 @@ def take_quiz(browser, relay: Relay, state: dict, plan: Plan, slug: str) -> str:
 
 
 def answer(page, name: str, question: dict) -> None:
-    """Fill one question: options with feedback (else the right ones), or an accepted answer."""
-    if question["kind"] in ("single", "multiple"):
-        options = question["options"]
-        chosen = [o for o in options if o["feedback_html"]] or [o for o in options if o["correct"]]
-        for option in chosen[: 1 if question["kind"] == "single" else None]:
-            page.check(f'input[name="{name}"][value="{option["id"]}"]')
-    elif question["kind"] == "numeric":
-        page.fill(f'input[name="{name}"]', f"{question['value']:g}")
-    else:
-        page.fill(f'input[name="{name}"]', question["accepted"][0])
+    """Fill one question: options with feedback (else the right ones), or a right typed answer."""
+    kind = KINDS[question["kind"]]
+    if not kind.has_options:
+        page.fill(f'input[name="{name}"]', kind.sample(question))
+        return
+    options = question["options"]
+    # Options with feedback first, so the result page carries feedback to weigh.
+    chosen = [o for o in options if o["feedback_html"]] or [o for o in options if o["correct"]]
+    for option in chosen[: None if kind.several else 1]:
+        page.check(f'input[name="{name}"][value="{option["id"]}"]')
 
 
 def signed_in_state(browser, relay: Relay) -> dict:

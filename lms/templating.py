@@ -5,6 +5,7 @@ from flask_babel import format_date, format_datetime, format_number
 from flask_login import current_user
 
 from lms.auth import permissions
+from lms.courses.kinds import KINDS, Kind
 from lms.courses.publishing import quiz_parts
 from lms.people.labels import role_name
 from lms.phones import format_phone
@@ -25,9 +26,15 @@ def may(capability: str, region: object = permissions.ANYWHERE) -> bool:
     return permissions.may(current_user, capability, region)
 
 
+def question_kind(name: str) -> Kind:
+    """The kind of a question by its stored name; templates include its partials."""
+    return KINDS[name]
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.add_template_global(may)
+    app.add_template_global(question_kind)
     app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")

@@ -10,6 +10,7 @@ from sqlalchemy import func
 
 from lms.auth.models import User
 from lms.courses import markdown
+from lms.courses.kinds import kind_of
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, LessonSource
 from lms.courses.problems import CourseInvalid
@@ -140,27 +141,18 @@ def quiz_parts(html: str) -> list[dict]:
 
 
 def quiz_spec(quiz: QuizBlock, resolve) -> dict:
-    """Everything needed to show and grade a quiz; option ids reveal nothing."""
+    """Everything needed to show and grade a quiz; each question's kind adds its own part."""
+
+    def render(text: str) -> str:
+        """One line of course Markdown as inline HTML, its links resolved."""
+        return markdown.render_inline(text, resolve)
+
     questions = []
     for number, question in enumerate(quiz.questions):
-        item = {"kind": question.kind, "html": markdown.render_inline(question.text, resolve)}
-        if question.options:
-            item["options"] = [
-                {
-                    "id": hashlib.sha256(f"{quiz.content_hash}:{number}:{index}".encode()).hexdigest()[:12],
-                    "html": markdown.render_inline(option.text, resolve),
-                    "correct": option.correct,
-                    "feedback_html": markdown.render_inline(option.feedback, resolve)
-                    if option.feedback
-                    else "",
-                }
-                for index, option in enumerate(question.options)
-            ]
-        elif question.value is not None:
-            item |= {"value": question.value, "tolerance": question.tolerance}
-        else:
-            item["accepted"] = question.accepted
-        questions.append(item)
+        kind = kind_of(question)
+        item = {"kind": kind.name, "html": render(question.text)}
+        # The salt keeps option ids what they always were: sha256 of "<quiz hash>:<question>:<option>".
+        questions.append(item | kind.spec(question, render, f"{quiz.content_hash}:{number}"))
     return {"questions": questions, "explanation_html": markdown.render(quiz.explanation, resolve)}
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from lms.courses.kinds import kind_of
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 OPTION = re.compile(r"^- \[([ xX])\](?: (.*))?$")
@@ -24,7 +26,7 @@ class Option:
 
 @dataclass
 class Question:
-    """A question of one of four kinds: single, multiple, text, numeric."""
+    """A question with options, or with an `=` answer line; its kind follows from which."""
 
     line: int
     text: str
@@ -36,10 +38,8 @@ class Question:
 
     @property
     def kind(self) -> str:
-        """single, multiple, text or numeric."""
-        if self.options:
-            return "multiple" if sum(o.correct for o in self.options) > 1 else "single"
-        return "numeric" if self.value is not None else "text"
+        """The name of the kind that claims this question (lms/courses/kinds.py)."""
+        return kind_of(self).name
 
 
 @dataclass

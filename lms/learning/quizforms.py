@@ -5,6 +5,8 @@ import random
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from lms.courses.kinds import KINDS
+
 TOKEN_SALT = "quiz-attempt"  # noqa: S105 (a signing salt, not a secret)
 
 
@@ -33,7 +35,7 @@ def form_questions(spec: dict, seed: int, shuffle: bool) -> list[dict]:
     rng = random.Random(seed)  # noqa: S311 (display order, not security)
     questions = []
     for index, question in enumerate(spec["questions"]):
-        options = [{"id": option["id"], "html": option["html"]} for option in question.get("options", [])]
+        options = KINDS[question["kind"]].shown_options(question)
         if shuffle:
             rng.shuffle(options)
         questions.append(
@@ -46,11 +48,4 @@ def form_questions(spec: dict, seed: int, shuffle: bool) -> list[dict]:
 
 def answers_from_form(spec: dict, form) -> dict:
     """Answers keyed by question index, read from a posted form (lengths bounded)."""
-    answers = {}
-    for index, question in enumerate(spec["questions"]):
-        name = f"q{index}"
-        if question["kind"] == "multiple":
-            answers[str(index)] = [value[:32] for value in form.getlist(name)][:50]
-        else:
-            answers[str(index)] = (form.get(name) or "")[:200]
-    return answers
+    return {str(i): KINDS[q["kind"]].read(form, f"q{i}") for i, q in enumerate(spec["questions"])}

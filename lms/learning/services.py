@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import hooks
 from lms.auth.models import User
 from lms.clock import utcnow
+from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.database import insert_ignore
 from lms.errors import NotFound
@@ -266,21 +267,8 @@ def result_view(attempt: Attempt) -> dict:
     for shown in ordered:
         spec = quiz.spec["questions"][shown["index"]]
         answer = attempt.answers.get(str(shown["index"]))
-        chosen = set(answer if isinstance(answer, list) else [answer] if answer else [])
-        feedback = [
-            o["feedback_html"] for o in spec.get("options", []) if o["id"] in chosen and o["feedback_html"]
-        ]
-        options = [{**o, "chosen": o["id"] in chosen} for o in spec.get("options", [])]
-        typed = answer if spec["kind"] in ("text", "numeric") else None
-        questions.append(
-            {
-                "html": spec["html"],
-                "right": attempt.results[shown["index"]],
-                "options": options,
-                "typed": typed,
-                "feedback": feedback,
-            }
-        )
+        shown_answer = KINDS[spec["kind"]].result(spec, answer)
+        questions.append({"html": spec["html"], "right": attempt.results[shown["index"]], **shown_answer})
     return {
         "attempt": attempt,
         "quiz": quiz,

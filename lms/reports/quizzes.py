@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.batches.models import Batch, Membership
 from lms.batches.services import batches_in_scope
+from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Quiz
 from lms.extensions import db
 from lms.learning.models import Attempt
@@ -71,11 +72,12 @@ def quiz_stats(actor: User) -> list[QuizStats]:
 
 def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
     """Read the quiz's attempts (same content hash) in chunks and tally them."""
+    specs = quiz.spec["questions"]
+    kinds = [KINDS[q["kind"]] for q in specs]
     questions = [
-        QuestionStats(q["html"], {o["id"]: o["html"] for o in q.get("options", [])})
-        for q in quiz.spec["questions"]
+        QuestionStats(q["html"], {o["id"]: o["html"] for o in kind.shown_options(q)})
+        for q, kind in zip(specs, kinds, strict=True)
     ]
-    wrong_ids = [{o["id"] for o in q.get("options", []) if not o["correct"]} for q in quiz.spec["questions"]]
     query = select(Attempt.answers, Attempt.results).where(
         Attempt.course_id == version.course_id, Attempt.quiz_key == quiz.key, Attempt.quiz_hash == quiz.content_hash,
         Attempt.user_id.in_(members),
@@ -88,8 +90,7 @@ def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
         for index, stats in enumerate(questions):
             stats.answered += 1
             stats.right += bool(outcome[index])
-            chosen = (answers or {}).get(str(index))
-            chosen = chosen if isinstance(chosen, list) else [chosen] if chosen else []
             if not outcome[index]:
-                stats.wrong_choices.update(option for option in chosen if option in wrong_ids[index])
+                answer = (answers or {}).get(str(index))
+                stats.wrong_choices.update(kinds[index].wrong_choices(specs[index], answer))
     return QuizStats(version, quiz, count, questions)

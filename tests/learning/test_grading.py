@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.learning.grading import grade, normalise_text, parse_number, question_right
+from lms.courses.kinds import KINDS, normalise_text, parse_number
+from lms.learning.grading import grade
 
 SINGLE = {"kind": "single", "options": [{"id": "a", "correct": True}, {"id": "b", "correct": False}]}
 MULTIPLE = {
@@ -16,6 +17,11 @@ MULTIPLE = {
 TEXT = {"kind": "text", "accepted": ["schedule", "শিডিউল", "সময় নির্ধারণ"]}
 NUMERIC = {"kind": "numeric", "value": 42.0, "tolerance": 0.0}
 DECIMAL = {"kind": "numeric", "value": 3.5, "tolerance": 0.25}
+
+
+def question_right(question: dict, answer) -> bool:
+    """What grade() asks for each question: its kind's verdict."""
+    return KINDS[question["kind"]].right(question, answer)
 
 
 def test_single_choice():
