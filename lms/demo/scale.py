@@ -15,7 +15,7 @@ from lms.auth.models import Region, Role, User
 from lms.auth.services import hash_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.certificates.models import Certificate, SerialCounter
-from lms.courses.models import Course, Quiz
+from lms.courses.models import Course
 from lms.demo.people import DEMO_PASSWORD
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
@@ -158,7 +158,7 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
     """Lessons read, quiz attempts, best results, completions and some certificates."""
     version = course.live_version
     lessons = [lesson.slug for lesson in version.lessons]
-    quizzes = db.session.execute(select(Quiz).filter_by(version_id=version.id)).scalars().all()
+    quizzes = version.quizzes
     reads, attempts, results, done = [], [], [], []
     attempt_count = 0
     for user in users:

@@ -97,7 +97,7 @@ def course_progress(user: User, course: Course) -> CourseProgress:
     """Each lesson's state for this user in the live version, in three queries."""
     version = course.live_version
     reads, passes = read_lessons(user.id, course.id), passed_quizzes(user.id, course.id)
-    quizzes = db.session.execute(select(Quiz).filter_by(version_id=version.id)).scalars().all()
+    quizzes = version.quizzes
     by_lesson: dict[int, list[Quiz]] = {}
     for quiz in quizzes:
         by_lesson.setdefault(quiz.lesson_id, []).append(quiz)
@@ -145,10 +145,6 @@ def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
     return db.session.execute(query).scalar()
 
 
-def _course_id(quiz: Quiz) -> int:
-    return db.session.execute(select(CourseVersion.course_id).filter_by(id=quiz.version_id)).scalar_one()
-
-
 def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
     """Grade and record a submission exactly once per token; a replay returns the first result.
 
@@ -183,22 +179,22 @@ def _attempt_with(token: str) -> Attempt:
 
 def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Attempt:
     """Check the attempt limit, grade, add the attempt and the best result, maybe complete (flushes)."""
-    course_id = _course_id(quiz)
-    status = quiz_status(user, quiz, course_id)
+    course = quiz.version.course
+    status = quiz_status(user, quiz, course.id)
     if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
         raise QuizRefused(_l("You have used all %(count)d attempts at this quiz.", count=quiz.attempts))
     graded = grade(quiz.spec, answers, quiz.pass_mark)
     moment = utcnow()
     attempt = Attempt(
-        token=token, user_id=user.id, quiz_id=quiz.id, course_id=course_id, version_id=quiz.version_id,
+        token=token, user_id=user.id, quiz_id=quiz.id, course_id=course.id, version_id=quiz.version_id,
         quiz_key=quiz.key, quiz_hash=quiz.content_hash, seed=seed, submitted_at=moment,
         answers=answers, results=graded.results, score=graded.score, passed=graded.passed,
     )  # fmt: skip
     db.session.add(attempt)
     db.session.flush()  # the token's UNIQUE constraint stops a doubled submission here
-    _update_progress(user.id, course_id, quiz, graded.score, graded.passed, moment)
+    _update_progress(user.id, course.id, quiz, graded.score, graded.passed, moment)
     if graded.passed:
-        maybe_complete(user, db.session.get(Course, course_id))
+        maybe_complete(user, course)
     return attempt
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func
 
 from lms.auth.models import User
 from lms.auth.permissions import VISIBLE_ROLES, regions_in_scope, users_in_scope
-from lms.batches.models import LeaderGrant
+from lms.batches.services import holds_leader_grant
 from lms.extensions import db
 from lms.learning.services import my_courses
 
@@ -40,5 +40,5 @@ class SahayakHome:
 
 def sahayak_home(user: User) -> SahayakHome:
     """Courses started or joined through a batch, and leader status."""
-    leads = db.session.execute(db.select(LeaderGrant.id).filter_by(user_id=user.id)).first() is not None
+    leads = holds_leader_grant(user)
     return SahayakHome(my_courses(user), leads)

@@ -62,10 +62,7 @@ def quiz_stats(actor: User) -> list[QuizStats]:
     ).scalars()
     results = []
     for version in versions:
-        quizzes = db.session.execute(
-            select(Quiz).filter_by(version_id=version.id).order_by(Quiz.lesson_id, Quiz.id)
-        ).scalars()
-        for quiz in quizzes:
+        for quiz in version.quizzes:
             results.append(_stats(version, quiz, members))
     return results
 
