@@ -116,7 +116,7 @@ def _issue_one(actor: User, item: Eligible) -> Certificate:
 
 
 def next_serial(year: int) -> str:
-    """DS-YEAR-NNNNNN, sequential per year: the counter row is locked by the UPDATE."""
+    """DS-YEAR-NNNNNN, sequential per year: the counter row is locked by the UPDATE (flushes)."""
     insert_ignore(SerialCounter, year=year, last=0)
     statement = update(SerialCounter).where(SerialCounter.year == year).values(last=SerialCounter.last + 1)
     number = db.session.execute(statement.returning(SerialCounter.last)).scalar_one()
@@ -140,7 +140,7 @@ def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
 
 
 def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:
-    """Add an audit event to the current transaction."""
+    """Add an audit event to the current transaction (the caller commits)."""
     db.session.add(
         AuditEvent(actor_id=actor and actor.id, action=action, subject=subject, detail=detail, at=utcnow())
     )

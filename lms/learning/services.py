@@ -113,7 +113,7 @@ def course_progress(user: User, course: Course) -> CourseProgress:
 
 
 def maybe_complete(user: User, course: Course) -> None:
-    """Record completion once every lesson is read and every quiz passed (live version)."""
+    """Record completion once every lesson is read and every quiz passed (live version; flushes)."""
     progress = course_progress(user, course)
     done, total = progress.steps
     if progress.completed_at is None and total and done == total:
