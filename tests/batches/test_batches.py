@@ -227,6 +227,10 @@ def test_cell_head_makes_a_graduate_a_leader_who_then_leads_a_batch(
     assert "Make batch leader for this course" in page
     client.post(f"/people/{person.id}/leader", data={"course_id": sample_course.course_id})
     assert db.session.execute(db.select(LeaderGrant)).scalar_one().user_id == person.id
+    assert "Batch leader for this course" in client.get(f"/people/{person.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(world.trainer_kol)  # trainers see the person, not the leadership section
+    assert "Completed courses" not in client.get(f"/people/{person.id}").get_data(as_text=True)
     auth.logout()
     auth.login(world.head_dar)  # another district's cell head cannot
     assert (
