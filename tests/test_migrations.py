@@ -65,3 +65,61 @@ def test_cli_upgrade_then_demo(tmp_path, bare_app):
         assert "+91 90000 00004" in again.output  # the logins are printed
     finally:
         drop_schema(schema)
+
+
+def test_passes_tied_to_old_quiz_hashes_are_merged_and_earn_their_completion(tmp_path, bare_app):
+    """Before 08f55bfeb0e5 any edit of a quiz block started its passes afresh; the upgrade gives
+    them back (best score, first pass), keeps the tries left, and records the completion."""
+    uri, schema = empty_database_uri(tmp_path)
+    try:
+        app = bare_app(settings_for(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
+        with app.app_context():
+            upgrade(revision="2d8f21f588b3")
+            with db.engine.begin() as connection:
+                for statement in OLD_PROGRESS:
+                    connection.execute(text(statement))
+            upgrade()
+            with db.engine.connect() as connection:
+                rows = connection.execute(
+                    text(
+                        "SELECT quiz_key, round, attempts, best_score, passed_at IS NOT NULL FROM quiz_progress"
+                    )
+                ).all()
+                completions = connection.execute(
+                    text("SELECT user_id, course_id, version_id FROM completion")
+                ).all()
+                completed = connection.execute(text('SELECT completed_at IS NOT NULL FROM "user"')).scalar()
+            assert [tuple(row) for row in rows] == [("q", 1, 1, 100, True)]
+            assert [tuple(row) for row in completions] == [(1, 1, 2)] and completed
+    finally:
+        drop_schema(schema)
+
+
+NOW = "'2026-11-01 10:00:00+00:00'"
+OLD_PROGRESS = [
+    'INSERT INTO "user" (id, phone, name, lang, role, password_hash, must_change_password, active, created_at) '
+    f"VALUES (1, '9830000001', 'A', 'bn', 'sahayak', 'x', false, true, {NOW})",
+    f"INSERT INTO course (id, slug, created_at) VALUES (1, 'c', {NOW})",
+    *(
+        "INSERT INTO course_version (id, course_id, number, content_hash, title, lang, summary, pass_mark, "
+        f"certificate, intro_html, published_at) VALUES ({n}, 1, {n}, 'h{n}', 'C', 'bn', '', 70, true, '', {NOW})"
+        for n in (1, 2)
+    ),
+    "UPDATE course SET live_version_id = 2",
+    *(
+        "INSERT INTO lesson (id, version_id, position, slug, title, source_path, html) "
+        f"VALUES ({n}, {n}, 1, 'l1', 'L', '01-l1.md', '')"
+        for n in (1, 2)
+    ),
+    *(
+        "INSERT INTO quiz (id, version_id, lesson_id, key, content_hash, pass_mark, shuffle, spec) "
+        f"VALUES ({n}, {n}, {n}, 'q', 'H{n}', 70, false, '{{}}')"
+        for n in (1, 2)
+    ),
+    f"INSERT INTO lesson_read (user_id, course_id, lesson_slug, first_read_at) VALUES (1, 1, 'l1', {NOW})",
+    # Passed version 1's quiz; its text changed in version 2, where one try failed.
+    "INSERT INTO quiz_progress (user_id, course_id, quiz_key, quiz_hash, attempts, best_score, passed_at) "
+    f"VALUES (1, 1, 'q', 'H1', 2, 100, {NOW})",
+    "INSERT INTO quiz_progress (user_id, course_id, quiz_key, quiz_hash, attempts, best_score) "
+    "VALUES (1, 1, 'q', 'H2', 1, 40)",
+]

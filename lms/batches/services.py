@@ -232,7 +232,7 @@ def roster(batch: Batch) -> list[RosterRow]:
         .where(Membership.batch_id == batch.id)
         .order_by(User.name)
     ).all()
-    current = {(quiz.key, quiz.content_hash) for quiz in batch.course.live_version.quizzes}
+    current = {(quiz.key, quiz.round) for quiz in batch.course.live_version.quizzes}
     in_course = (LessonRead.course_id == batch.course_id) & LessonRead.user_id.in_(members)
     reads = dict(
         db.session.execute(
@@ -253,7 +253,7 @@ def roster(batch: Batch) -> list[RosterRow]:
     ).scalars()
     by_user: dict[int, list[QuizProgress]] = {}
     for row in progress:
-        if (row.quiz_key, row.quiz_hash) in current:
+        if (row.quiz_key, row.round) in current:
             by_user.setdefault(row.user_id, []).append(row)
     return [
         _roster_row(user, joined_at, reads, completions, by_user.get(user.id, [])) for user, joined_at in rows

@@ -76,6 +76,10 @@ class Kind(ABC):
         """This kind's part of the stored question: what showing and grading need."""
 
     @abstractmethod
+    def grading_key(self, question: Question) -> list:
+        """What decides right and wrong in a parsed question, beyond its text (never feedback)."""
+
+    @abstractmethod
     def right(self, question: dict, answer: Answer) -> bool:
         """Whether an answer is right for a stored question."""
 
@@ -119,6 +123,10 @@ class ChoiceKind(Kind):
                 for index, option in enumerate(question.options)
             ]
         }
+
+    def grading_key(self, question: Question) -> list:
+        """Each option's text and whether it is right, in order (feedback is not graded)."""
+        return [[option.text, option.correct] for option in question.options]
 
     def right(self, question: dict, answer: Answer) -> bool:
         """Exactly the right options, no more and no fewer."""
@@ -191,6 +199,10 @@ class Text(Kind):
         """The accepted answers as written."""
         return {"accepted": question.accepted}
 
+    def grading_key(self, question: Question) -> list:
+        """The accepted answers."""
+        return list(question.accepted)
+
     def right(self, question: dict, answer: Answer) -> bool:
         """Equal to an accepted answer once both are normalised; empty is never right."""
         typed = normalise_text(answer if isinstance(answer, str) else "")
@@ -215,6 +227,10 @@ class Numeric(Kind):
     def spec(self, question: Question, render: Render, salt: str) -> dict:
         """The value and the tolerance."""
         return {"value": question.value, "tolerance": question.tolerance}
+
+    def grading_key(self, question: Question) -> list:
+        """The value and the tolerance."""
+        return [question.value, question.tolerance]
 
     def right(self, question: dict, answer: Answer) -> bool:
         """A number (any digits) no further from the value than the tolerance."""

@@ -91,6 +91,11 @@ class Quiz(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
     key: Mapped[str] = mapped_column(String(100))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # What decides right and wrong (courses/quizzes.py grading_hash); None before it was kept.
+    grading_hash: Mapped[str | None] = mapped_column(String(64))
+    # Passes count within a round: a new version keeps the round unless its publisher asked
+    # everyone to take the quiz again (a retake), which starts the next one.
+    round: Mapped[int] = mapped_column(default=1)
     pass_mark: Mapped[int]
     attempts: Mapped[int | None]
     shuffle: Mapped[bool]
@@ -109,6 +114,8 @@ class PublishEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     origin: Mapped[str] = mapped_column(String(16))  # cli, upload, editor
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Per quiz whose grading changed: {"quizzes": [{"key", "passed": N, "decision": keep|retake}]}
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class LessonDraft(db.Model):

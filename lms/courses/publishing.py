@@ -3,46 +3,73 @@
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func
 
+from lms import hooks
 from lms.auth.models import User
 from lms.courses import markdown
 from lms.courses.kinds import kind_of
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, LessonSource
+from lms.courses.passes import QuizChange, grading_changes, new_rounds
 from lms.courses.problems import CourseInvalid
-from lms.courses.quizzes import QuizBlock
+from lms.courses.quizzes import QuizBlock, grading_hash
 from lms.extensions import db
 
 
 @dataclass
 class Published:
-    """The outcome for one course: its live version and whether this call made it."""
+    """The outcome for one course: its live version, whether this call made it, and what
+    became of the passes of quizzes whose grading changed."""
 
     slug: str
     version: CourseVersion
     created: bool
+    changes: list[QuizChange] = field(default_factory=list)
+    retaken: frozenset[str] = frozenset()
 
 
-def add_version(source: CourseSource, actor: User | None, origin: str) -> Published:
-    """Make the course's new live version if it has no problems and its content changed
-    (flushes; the publishing service commits)."""
+def add_version(
+    source: CourseSource, actor: User | None, origin: str, retake: Collection[str] = ()
+) -> Published:
+    """Make the course's new live version if it has no problems and its content changed,
+    keeping every quiz's passes but for the quizzes in `retake` (flushes; the publishing
+    service commits).
+
+    Hook "version_published"(course): the new version is live (learning records the
+    completions it grants, e.g. once a quiz nobody could pass is removed)."""
     if source.problems:
         raise CourseInvalid(source.problems)
     course = _course(source.slug)
     live = course.live_version
     if live is not None and live.content_hash == source.content_hash:
         return Published(source.slug, live, False)
-    version = _new_version(course, source, actor)
+    changes = grading_changes(course, source)
+    version = _new_version(course, source, actor, new_rounds(course, source, retake))
     course.live_version = version
-    db.session.add(
-        PublishEvent(course_id=course.id, version_id=version.id, actor_id=actor and actor.id, origin=origin)
+    event = PublishEvent(
+        course_id=course.id, version_id=version.id, actor_id=actor and actor.id, origin=origin
     )
+    event.detail = {"quizzes": _decisions(changes, retake)}
+    db.session.add(event)
     db.session.flush()
-    return Published(source.slug, version, True)
+    hooks.answers("version_published", course)  # e.g. completions a removed quiz now grants
+    return Published(source.slug, version, True, changes, frozenset(retake))
+
+
+def _decisions(changes: list[QuizChange], retake: Collection[str]) -> list[dict]:
+    """For the course history: each quiz whose grading changed, and each retaken quiz, with
+    how many had passed it and what became of their passes."""
+    decided = [
+        {"key": change.key, "passed": change.passed, "decision": "retake" if change.key in retake else "keep"}
+        for change in changes
+    ]
+    changed = {change.key for change in changes}
+    return decided + [{"key": key, "decision": "retake"} for key in sorted(set(retake) - changed)]
 
 
 def _course(slug: str) -> Course:
@@ -55,7 +82,9 @@ def _course(slug: str) -> Course:
     return course
 
 
-def _new_version(course: Course, source: CourseSource, actor: User | None) -> CourseVersion:
+def _new_version(
+    course: Course, source: CourseSource, actor: User | None, rounds: dict[str, int]
+) -> CourseVersion:
     """Render everything and store the version with its files, lessons and quizzes."""
     latest = db.session.execute(
         db.select(func.max(CourseVersion.number)).filter_by(course_id=course.id)
@@ -80,11 +109,13 @@ def _new_version(course: Course, source: CourseSource, actor: User | None) -> Co
         digest = hashlib.sha256(data).hexdigest()
         db.session.add(CourseFile(version_id=version.id, path=path, sha256=digest, size=len(data), data=data))
     for lesson in source.lessons:
-        _add_lesson(version, lesson, source, resolve)
+        _add_lesson(version, lesson, source, resolve, rounds)
     return version
 
 
-def _add_lesson(version: CourseVersion, lesson: LessonSource, source: CourseSource, resolve) -> None:
+def _add_lesson(
+    version: CourseVersion, lesson: LessonSource, source: CourseSource, resolve, rounds: dict[str, int]
+) -> None:
     """Render the lesson with quiz markers in place and store its quizzes."""
     html, quizzes = render_lesson(lesson, resolve)
     row = Lesson(
@@ -105,6 +136,8 @@ def _add_lesson(version: CourseVersion, lesson: LessonSource, source: CourseSour
                 lesson_id=row.id,
                 key=quiz.key,
                 content_hash=quiz.content_hash,
+                grading_hash=grading_hash(quiz, source.pass_mark),
+                round=rounds[quiz.key],
                 pass_mark=source.pass_mark if quiz.pass_mark is None else quiz.pass_mark,
                 attempts=quiz.attempts,
                 shuffle=quiz.shuffle,

@@ -1,6 +1,7 @@
 """Quiz blocks: ```quiz id=… fences parsed into questions, with every problem's line."""
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -54,6 +55,17 @@ class QuizBlock:
     questions: list[Question] = field(default_factory=list)
     explanation: str = ""
     content_hash: str = ""
+
+
+def grading_hash(quiz: QuizBlock, course_pass_mark: int) -> str:
+    """A hash of the quiz's grading key: what decides right and wrong (each question's text,
+    kind and answers, and the pass mark). Explanations, feedback, attempts, shuffle and the
+    prose around the quiz are not part of it, so editing them never costs anyone a pass."""
+    key = {
+        "pass_mark": course_pass_mark if quiz.pass_mark is None else quiz.pass_mark,
+        "questions": [[q.text, kind_of(q).name, kind_of(q).grading_key(q)] for q in quiz.questions],
+    }
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def is_quiz_info(info: str) -> bool:

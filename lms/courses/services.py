@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,9 +124,10 @@ def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
     return course, course.problems
 
 
-def publish(source: CourseSource, actor: User | None, origin: str) -> Published:
-    """Publish a checked course as a new version if its content changed (CLI, demo data)."""
-    outcome = add_version(source, actor, origin)
+def publish(source: CourseSource, actor: User | None, origin: str, retake: Collection[str] = ()) -> Published:
+    """Publish a checked course as a new version if its content changed (CLI, demo data),
+    keeping every quiz's passes but for the quizzes in `retake`."""
+    outcome = add_version(source, actor, origin, retake)
     db.session.commit()
     return outcome
 

@@ -188,7 +188,7 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
                 )  # fmt: skip
             results.append(
                 {
-                    "user_id": user, "course_id": course.id, "quiz_key": quiz.key, "quiz_hash": quiz.content_hash,
+                    "user_id": user, "course_id": course.id, "quiz_key": quiz.key, "round": quiz.round,
                     "attempts": tries, "best_score": best, "passed_at": when if passed else None, "last_attempt_at": when,
                 }
             )  # fmt: skip

@@ -50,16 +50,17 @@ class Attempt(db.Model):
 
 
 class QuizProgress(db.Model):
-    """Best result of a user on a quiz, per content hash: an unchanged quiz in a new
-    version keeps its pass; a changed one starts afresh."""
+    """Attempts, best score and first pass of a user on a quiz of a course, within one round:
+    every version keeps them, whatever changed, until a publisher asks for a retake (the
+    quiz's next round, which starts afresh)."""
 
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "quiz_key", "quiz_hash"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "quiz_key", "round"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     quiz_key: Mapped[str] = mapped_column(String(100))
-    quiz_hash: Mapped[str] = mapped_column(String(64))
+    round: Mapped[int] = mapped_column(default=1)
     attempts: Mapped[int] = mapped_column(default=0)
     best_score: Mapped[int] = mapped_column(default=0)
     passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import hooks
-from lms.auth.models import User
+from lms.auth.models import Role, User
 from lms.clock import utcnow
 from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
@@ -54,9 +54,12 @@ class CourseProgress:
 
     @property
     def steps(self) -> tuple[int, int]:
-        """(done, total) over lessons read and quizzes passed."""
-        done = sum(item.read + item.quizzes_passed for item in self.lessons)
-        return done, sum(1 + item.quizzes for item in self.lessons)
+        """(done, total) over lessons read and quizzes passed; all done once completed (a lesson
+        or a retake added later never undoes a completion)."""
+        total = sum(1 + item.quizzes for item in self.lessons)
+        if self.completed_at is not None:
+            return total, total
+        return sum(item.read + item.quizzes_passed for item in self.lessons), total
 
     @property
     def percent(self) -> int:
@@ -77,9 +80,9 @@ def record_read(user: User, course: Course, lesson: Lesson) -> None:
     db.session.commit()
 
 
-def passed_quizzes(user_id: int, course_id: int) -> set[tuple[str, str]]:
-    """(quiz key, content hash) of every quiz the user passed in this course."""
-    query = select(QuizProgress.quiz_key, QuizProgress.quiz_hash).where(
+def passed_quizzes(user_id: int, course_id: int) -> set[tuple[str, int]]:
+    """(quiz key, round) of every quiz the user passed in this course."""
+    query = select(QuizProgress.quiz_key, QuizProgress.round).where(
         QuizProgress.user_id == user_id,
         QuizProgress.course_id == course_id,
         QuizProgress.passed_at.is_not(None),
@@ -104,7 +107,7 @@ def course_progress(user: User, course: Course) -> CourseProgress:
     states = []
     for lesson in version.lessons:
         mine = by_lesson.get(lesson.id, [])
-        passed = sum((quiz.key, quiz.content_hash) in passes for quiz in mine)
+        passed = sum((quiz.key, quiz.round) in passes for quiz in mine)
         states.append(LessonState(lesson, lesson.slug in reads, passed, len(mine)))
     completion = db.session.execute(
         select(Completion).filter_by(user_id=user.id, course_id=course.id)
@@ -127,6 +130,36 @@ def maybe_complete(user: User, course: Course) -> None:
         mark_milestone(user.id, User.completed_at)
 
 
+def complete_qualified(course: Course) -> int:
+    """After a new version: record the completions it now grants (a removed quiz no longer
+    counts) for learners who have read every lesson and passed every quiz (flushes)."""
+    version = course.live_version
+    lessons = {lesson.slug for lesson in version.lessons}
+    quizzes = {(quiz.key, quiz.round) for quiz in version.quizzes}
+    reads: dict[int, set[str]] = {}
+    for user_id, slug in db.session.execute(
+        select(LessonRead.user_id, LessonRead.lesson_slug).filter_by(course_id=course.id)
+    ):
+        reads.setdefault(user_id, set()).add(slug)
+    passes: dict[int, set[tuple[str, int]]] = {}
+    passed = select(QuizProgress.user_id, QuizProgress.quiz_key, QuizProgress.round).where(
+        QuizProgress.course_id == course.id, QuizProgress.passed_at.is_not(None)
+    )
+    for user_id, key, round_ in db.session.execute(passed):
+        passes.setdefault(user_id, set()).add((key, round_))
+    done = set(db.session.execute(select(Completion.user_id).filter_by(course_id=course.id)).scalars())
+    qualified = [
+        user_id for user_id, read in reads.items()
+        if user_id not in done and lessons <= read and quizzes <= passes.get(user_id, set())
+    ]  # fmt: skip
+    for user_id in qualified:
+        insert_ignore(
+            Completion, user_id=user_id, course_id=course.id, version_id=version.id, completed_at=utcnow()
+        )
+        mark_milestone(user_id, User.completed_at)
+    return len(qualified)
+
+
 def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
     """The token of the user's current attempt at this quiz, kept in `tokens` (the session)
     so a reload shows the same order; a new one after each submission."""
@@ -138,11 +171,38 @@ def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
 
 
 def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
-    """The user's best result on this quiz of this course as it is now (same content hash)."""
+    """The user's attempts, best score and pass on this quiz in its current round."""
     query = select(QuizProgress).filter_by(
-        user_id=user.id, course_id=course_id, quiz_key=quiz.key, quiz_hash=quiz.content_hash
+        user_id=user.id, course_id=course_id, quiz_key=quiz.key, round=quiz.round
     )
     return db.session.execute(query).scalar()
+
+
+def retake_asked(user: User, quiz: Quiz, course_id: int) -> bool:
+    """Whether the user took this quiz in an earlier round: it was updated, to be taken again."""
+    query = select(QuizProgress.id).where(
+        QuizProgress.user_id == user.id, QuizProgress.course_id == course_id,
+        QuizProgress.quiz_key == quiz.key, QuizProgress.round < quiz.round,
+    )  # fmt: skip
+    return db.session.execute(query).first() is not None
+
+
+def passers(course_id: int, rounds: dict[str, int]) -> dict[str, int]:
+    """How many sahayaks passed each quiz in the given round (for the publisher's decisions)."""
+    if not rounds:
+        return {}
+    rows = db.session.execute(
+        select(QuizProgress.quiz_key, QuizProgress.round, func.count())
+        .join(User, User.id == QuizProgress.user_id)
+        .where(
+            QuizProgress.course_id == course_id,
+            QuizProgress.quiz_key.in_(list(rounds)),
+            QuizProgress.passed_at.is_not(None),
+            User.role == Role.SAHAYAK.value,
+        )
+        .group_by(QuizProgress.quiz_key, QuizProgress.round)
+    )
+    return {key: count for key, round_, count in rows if rounds[key] == round_}
 
 
 def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
@@ -202,7 +262,7 @@ def _update_progress(
     user_id: int, course_id: int, quiz: Quiz, score: int, passed: bool, moment: datetime
 ) -> None:
     """Count the attempt and keep the best score and first pass, atomically in SQL."""
-    keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "quiz_hash": quiz.content_hash}
+    keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "round": quiz.round}
     insert_ignore(QuizProgress, **keys, attempts=0, best_score=0)
     values = {
         "attempts": QuizProgress.attempts + 1,

@@ -40,6 +40,7 @@ def lesson(slug: str, lesson_slug: str):
             "token": token,
             "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
             "status": services.quiz_status(current_user, quiz, found.id),
+            "updated": services.retake_asked(current_user, quiz, found.id),
         }
     if tokens != session.get("quiz_tokens"):
         session["quiz_tokens"] = tokens

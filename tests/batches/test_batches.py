@@ -168,7 +168,7 @@ def test_join_attempts_are_rate_limited(make_app, make_region):
 
 
 def test_roster_counts_and_csv(client, auth, world, batch):
-    from tests.learning.test_quizzes import complete_course
+    from tests.learning.quizzing import complete_course
 
     services.join(world.sahayak_kol, batch)
     auth.login(world.sahayak_kol)

@@ -76,3 +76,43 @@ def test_configured_size_limits_apply_to_folders_too(make_app, tmp_path):
     app = make_app(COURSE_MAX_BYTES=1_000)
     big = app.test_cli_runner().invoke(args=["courses", "check", str(folder)])
     assert big.exit_code == 1 and f"{folder}:1: the course is larger than" in big.output
+
+
+def test_publish_keeps_passes_says_how_many_and_retakes_on_request(runner, tmp_path, world):
+    from lms.courses.models import Course, Quiz
+    from lms.extensions import db
+    from lms.learning.models import QuizProgress
+    from tests.courses.samples import LESSON_ONE
+
+    folder = write_course(tmp_path / "safe-accounts")
+    assert (
+        "safe-accounts: published version 1" in runner.invoke(args=["courses", "publish", str(folder)]).output
+    )
+    course_id = db.session.execute(db.select(Course.id)).scalar_one()
+    db.session.add(
+        QuizProgress(user_id=world.sahayak_kol.id, course_id=course_id, quiz_key="safe-password", round=1,
+                     attempts=1, best_score=100, passed_at=world.sahayak_kol.created_at)
+    )  # fmt: skip
+    db.session.commit()
+    write_course(folder, **{"01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 1")})
+    kept = runner.invoke(args=["courses", "publish", str(folder)])
+    assert kept.exit_code == 0, kept.output
+    assert (
+        "  quiz safe-password: grading changed; 1 sahayak(s) passed it in an earlier version: their passes "
+        "are kept (--retake safe-password asks them to take it again)" in kept.output
+    )
+    write_course(folder, **{"01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 2")})
+    retaken = runner.invoke(args=["courses", "publish", "--retake", "safe-password", str(folder)])
+    assert "they are asked to take it again" in retaken.output
+    rounds = db.session.execute(db.select(Quiz.key, Quiz.round).order_by(Quiz.id.desc()).limit(2)).all()
+    assert dict(rounds) == {"safe-password": 2, "phishing": 1}
+
+
+def test_publish_refuses_a_retake_of_a_quiz_it_does_not_have(runner, tmp_path, app):
+    folder = write_course(tmp_path / "safe-accounts")
+    result = runner.invoke(args=["courses", "publish", "--retake", "nope", str(folder)])
+    assert result.exit_code == 1 and "--retake names no quiz of these courses: nope" in result.output
+    from lms.courses.models import Course
+    from lms.extensions import db
+
+    assert db.session.execute(db.select(Course)).first() is None  # nothing published

@@ -7,7 +7,7 @@ from lms.auth.services import hash_password
 from lms.extensions import db
 from lms.learning import quizforms
 from lms.learning.models import Attempt, QuizProgress
-from tests.learning.test_quizzes import quiz, right_answers
+from tests.learning.quizzing import quiz, right_answers
 
 WORKSHOP = 200
 

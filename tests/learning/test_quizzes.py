@@ -1,54 +1,11 @@
 """Reading lessons and taking quizzes: one attempt per token, limits, shuffling, carry-over, completion."""
 
-import re
-
 import pytest
 
-from lms.courses.models import Course, Quiz
-from lms.courses.parser import parse_course
-from lms.courses.services import publish
 from lms.extensions import db
-from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
-from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
+from lms.learning.models import Completion, LessonRead, QuizProgress
+from tests.learning.quizzing import attempts, complete_course, form_of, quiz, right_answers
 from tests.queries import statements
-
-
-@pytest.fixture
-def learner(world, auth, sample_course):
-    auth.login(world.sahayak_kol)
-    return world.sahayak_kol
-
-
-def quiz(key: str) -> Quiz:
-    course = db.session.execute(db.select(Course)).scalar_one()
-    return db.session.execute(
-        db.select(Quiz).filter_by(version_id=course.live_version_id, key=key)
-    ).scalar_one()
-
-
-def form_of(page: str, key: str) -> tuple[str, list[str]]:
-    """The token and question order (indexes) of a quiz form on a lesson page."""
-    section = page.split(f'id="quiz-{key}"', 1)[1]
-    token = re.search(r'name="token" value="([^"]+)"', section).group(1)
-    order = re.findall(r'name="q(\d+)"', section)
-    return token, list(dict.fromkeys(order))
-
-
-def right_answers(key: str) -> dict:
-    """Form data answering every question of the quiz right."""
-    data = {}
-    for index, question in enumerate(quiz(key).spec["questions"]):
-        if question["kind"] in ("single", "multiple"):
-            data[f"q{index}"] = [o["id"] for o in question["options"] if o["correct"]]
-        elif question["kind"] == "numeric":
-            data[f"q{index}"] = "৪২"
-        else:
-            data[f"q{index}"] = question["accepted"][0].upper()
-    return data
-
-
-def attempts() -> list[Attempt]:
-    return db.session.execute(db.select(Attempt).order_by(Attempt.id)).scalars().all()
 
 
 def test_opening_a_lesson_marks_it_read(client, learner):
@@ -242,12 +199,6 @@ def test_results_belong_to_their_owner(client, auth, world, learner):
     assert client.get(location).status_code == 404
 
 
-def complete_course(client):
-    for lesson, key in (("passwords", "safe-password"), ("phishing", "phishing")):
-        token, _ = form_of(client.get(f"/courses/safe-accounts/lessons/{lesson}").get_data(as_text=True), key)
-        client.post("/quizzes/submit", data={"token": token, **right_answers(key)})
-
-
 def test_completion_when_every_lesson_is_read_and_every_quiz_passed(client, learner):
     complete_course(client)
     completion = db.session.execute(db.select(Completion)).scalar_one()
@@ -255,21 +206,3 @@ def test_completion_when_every_lesson_is_read_and_every_quiz_passed(client, lear
     outline = client.get("/courses/safe-accounts/").get_data(as_text=True)
     assert "100% done" in outline and "Completed" in outline
     assert "Completed" in client.get("/progress").get_data(as_text=True)
-
-
-def test_new_version_keeps_progress_of_unchanged_quizzes_only(client, learner):
-    complete_course(client)
-    changed = course_files(**{"01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 1")})
-    publish(parse_course("safe-accounts", changed), None, "cli")
-    outline = client.get("/courses/safe-accounts/").get_data(as_text=True)
-    assert "Read · quiz not passed yet" in outline  # the changed quiz must be retaken
-    assert "✔ Quiz passed" in outline  # the unchanged phishing quiz carried over
-    assert db.session.execute(db.select(Completion)).scalar_one() is not None  # completion stays on record
-    prose = course_files(
-        **{
-            "01-passwords.md": LESSON_ONE.replace("= 42 +- 0", "= 42 +- 1"),
-            "02-phishing.md": LESSON_TWO.replace("Links can lie.", "Links lie."),  # prose only
-        }
-    )
-    publish(parse_course("safe-accounts", prose), None, "cli")
-    assert client.get("/courses/safe-accounts/").get_data(as_text=True).count("✔ Quiz passed") == 1

@@ -186,7 +186,7 @@ def _course_and_batch(made: Hostile, app) -> None:
 
 def _join_and_learn(made: Hostile, app) -> None:
     """A newcomer registers on the join page, picks the wrong option and types script."""
-    from tests.learning.test_quizzes import form_of
+    from tests.learning.quizzing import form_of
 
     joiner = app.test_client()
     booth = db.session.execute(db.select(Region.id).filter_by(code="B-X")).scalar_one()

@@ -141,7 +141,7 @@ def test_a_csrf_token_of_another_session_is_refused(app, client, auth, world):
 @pytest.fixture
 def lesson_token(client, auth, sample_course):
     """A user's attempt token for the first quiz, as their lesson page gives it."""
-    from tests.learning.test_quizzes import form_of
+    from tests.learning.quizzing import form_of
 
     def token_of(user) -> str:
         auth.login(user)
@@ -179,7 +179,7 @@ def forged_tokens(app, world, genuine: str) -> dict[str, str]:
 def test_quiz_submissions_refuse_a_token_of_another_user_or_a_forged_one(
     app, client, auth, world, lesson_token
 ):
-    from tests.learning.test_quizzes import right_answers
+    from tests.learning.quizzing import right_answers
 
     attacker_token = lesson_token(world.sahayak_dar)  # the attacker's own, genuine token
     auth.login(world.sahayak_kol)
