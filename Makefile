@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app wsgi
 run: $(VENV)/.runtime translations
 	scripts/system-deps run
 	$(FLASK) db upgrade
-	$(FLASK) courses publish
+	$(FLASK) courses publish --new-only
 	$(FLASK) demo
 	@echo
 	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"

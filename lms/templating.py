@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_number
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from lms.auth import permissions
@@ -31,8 +32,15 @@ def question_kind(name: str) -> Kind:
     return KINDS[name]
 
 
+def plain_lazy_text(value):
+    """Lazy translatable text as plain text, so it is escaped: flask-babel's LazyString calls
+    itself safe HTML, and a message that quotes what a user wrote would run as markup."""
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
+    app.jinja_env.finalize = plain_lazy_text
     app.add_template_global(may)
     app.add_template_global(question_kind)
     app.add_template_filter(quiz_parts, "quiz_parts")

@@ -8,7 +8,7 @@ from itertools import count
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from lms import create_app
 from lms.auth.models import Region, Role, User
@@ -50,9 +50,10 @@ def postgres_schema():
     if ON_POSTGRES:
         app = create_app(settings_for(_session_tmp()))
         with app.app_context():
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            # Every table there, also those of older models (e.g. a table since renamed).
+            for name in inspect(db.engine).get_table_names():
+                db.session.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
             db.session.commit()
-            db.drop_all()
             db.create_all()
         dispose(app)
     yield

@@ -83,6 +83,29 @@ MATRIX |= {
         "/courses/safe-accounts/discard",
         PUBLISHERS | {"trainer": 302, "admin": 302},
     ),
+    # The Kolkata trainer owns the sample course (see `routes`); other trainers may only read it.
+    "courses.review": ("GET", "/courses/safe-accounts/review", PUBLISHERS),
+    # With no drafts there is nothing to publish: back to the review page with a message.
+    "courses.publish": (
+        "POST",
+        "/courses/safe-accounts/publish",
+        PUBLISHERS | {"trainer": 302, "admin": 302},
+    ),
+    "courses.add_owner": (
+        "POST",
+        "/courses/safe-accounts/owners",
+        PUBLISHERS | {"trainer": 302, "admin": 302},
+    ),
+    "courses.remove_owner": (
+        "POST",
+        "/courses/safe-accounts/owners/{owner}/remove",
+        PUBLISHERS | {"trainer": 302, "admin": 302},
+    ),
+    "courses.set_listed": (
+        "POST",
+        "/courses/safe-accounts/unpublish",
+        PUBLISHERS | {"trainer": 302, "admin": 302},
+    ),
 }
 
 # {batch}/{code}: a batch led by the Kolkata trainer in Kolkata.
@@ -176,6 +199,10 @@ def test_no_route_changes_state_on_get(app):
             "people.reset",
             "people.sheet_delete",
             "courses.discard",
+            "courses.publish",
+            "courses.add_owner",
+            "courses.remove_owner",
+            "courses.set_listed",
         }:
             assert "GET" not in rule.methods, rule.endpoint
 
@@ -204,6 +231,15 @@ def make_batch(world, version):
     return create_batch(
         world.trainer_kol, version.course_id, "Batch", "", date(2026, 12, 1), world.kolkata.id
     )
+
+
+def own_course(world, version) -> None:
+    """The Kolkata trainer owns the sample course."""
+    from lms.courses.models import CourseOwner
+    from lms.extensions import db
+
+    db.session.add(CourseOwner(course_id=version.course_id, user_id=world.trainer_kol.id))
+    db.session.commit()
 
 
 def make_attempt(user) -> int:
@@ -237,11 +273,12 @@ def routes(client, auth, world, sample_course):
         token = make_sheet(client, auth, world.head_kol) if "{token}" in path else ""
         attempt = make_attempt(world.sahayak_kol) if "{attempt}" in path else 0
         batch = make_batch(world, sample_course)
+        own_course(world, sample_course)
         cert = make_certificate(world, sample_course) if "{cert}" in path else ""
         context = {
             "target": world.sahayak_kol.id, "phone": world.sahayak_kol.phone, "token": token,
             "attempt": attempt, "batch": batch.id, "code": batch.join_code, "region": world.kolkata.id,
-            "course": sample_course.course_id, "cert": cert,
+            "course": sample_course.course_id, "cert": cert, "owner": world.trainer_kol.id, "admin_phone": world.admin.phone,
         }  # fmt: skip
         url, _, query = path.format(**context).partition("?")
         query_string = dict(pair.split("=") for pair in query.split("&")) if query else None

@@ -125,6 +125,7 @@ def english_course_id() -> int:
 def english_course(app):
     """A published course whose content is English (marked lang="en" on the page)."""
     from lms.auth.models import User
+    from lms.courses.models import CourseOwner
     from lms.courses.parser import parse_course
     from lms.courses.services import publish
     from lms.learning.models import Completion
@@ -135,6 +136,10 @@ def english_course(app):
     graduate = db.session.execute(db.select(User).filter_by(name="স্নাতক")).scalar()
     if graduate is not None:  # eligible for a certificate
         db.session.add(Completion(user_id=graduate.id, course_id=version.course_id, version_id=version.id))
+        db.session.commit()
+    trainer = db.session.execute(db.select(User).filter_by(role="trainer")).scalars().first()
+    if trainer is not None:  # owns the course: sees its editing pages
+        db.session.add(CourseOwner(course_id=version.course_id, user_id=trainer.id))
         db.session.commit()
     return version
 
@@ -204,7 +209,11 @@ def course_pages(client, role: str) -> dict:
             f"{role} edit problems": client.post(
                 "/courses/safe-accounts/edit/02-phishing.md", data={"text": broken, "action": "preview"}
             ),
+            f"{role} no changes": client.get("/courses/safe-accounts/review"),
         }
+        client.post("/courses/safe-accounts/edit/02-phishing.md", data={"text": broken, "action": "save"})
+        pages[f"{role} review problems"] = client.get("/courses/safe-accounts/review")
+        client.post("/courses/safe-accounts/discard")
     return pages
 
 

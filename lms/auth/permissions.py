@@ -28,7 +28,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "see_people": frozenset({TRAINER, CELL_HEAD, ADMIN}),
     "import_people": frozenset({CELL_HEAD, ADMIN}),  # register people from a CSV file
     "grant_leadership": frozenset({CELL_HEAD, ADMIN}),  # let a graduate lead batches of their course
-    "publish_courses": frozenset({TRAINER, ADMIN}),  # upload, edit, publish; history and sources
+    # read every course's history and sources; upload new courses; edit, publish and unpublish
+    # the courses they own (courses/owners.py)
+    "publish_courses": frozenset({TRAINER, ADMIN}),
+    "edit_any_course": frozenset({ADMIN}),  # as if they owned every course
     # start batches of any course; a sahayak needs a leader grant for the course instead
     "lead_batches": frozenset({TRAINER, CELL_HEAD, ADMIN}),
     "oversee_batches": frozenset({CELL_HEAD, ADMIN}),  # every batch held in the area, not only their own

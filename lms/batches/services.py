@@ -64,6 +64,7 @@ def may_lead(actor: User, course_id: int) -> bool:
 def leadable_courses(actor: User) -> list[CourseVersion]:
     """Live versions of the courses the actor may start batches for."""
     query = select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
+    query = query.where(Course.unpublished_at.is_(None))  # an unpublished course gets no new batches
     if not may(actor, "lead_batches"):
         query = query.where(Course.id.in_(select(LeaderGrant.course_id).filter_by(user_id=actor.id)))
     return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
@@ -75,7 +76,7 @@ def create_batch(
     """A new open batch led by the actor, with a fresh join code."""
     course = db.session.get(Course, course_id)
     region = db.session.get(Region, region_id)
-    if course is None or course.live_version_id is None or not may_lead(actor, course_id):
+    if course is None or not course.listed or not may_lead(actor, course_id):
         raise BatchError(_l("You may not lead batches for this course."))
     if region is None or not in_area(actor, region):
         raise BatchError(_l("Choose a region inside your own area."))
@@ -154,17 +155,23 @@ def join(user: User, batch: Batch) -> bool:
 
 def _add_member(batch: Batch, user: User) -> bool:
     """Add a member to an open batch unless already there (flushes); True if added."""
-    if not batch.open:
-        raise BatchError(_l("This batch is closed to new members."))
+    _ensure_joinable(batch)
     if batch.leader_id == user.id:
         raise BatchError(_l("You lead this batch."))
     return insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
 
 
-def register_and_join(batch: Batch, name: str, phone: str, region_id: int, password: str, lang: str) -> User:
-    """A new sahayak registers with their own password and joins the batch, in one transaction."""
+def _ensure_joinable(batch: Batch) -> None:
+    """People join open batches of courses learners can read."""
     if not batch.open:
         raise BatchError(_l("This batch is closed to new members."))
+    if not batch.course.listed:
+        raise BatchError(_l("This batch's course is not available at the moment."))
+
+
+def register_and_join(batch: Batch, name: str, phone: str, region_id: int, password: str, lang: str) -> User:
+    """A new sahayak registers with their own password and joins the batch, in one transaction."""
+    _ensure_joinable(batch)
     region = db.session.get(Region, region_id)
     if region is None or not within(region, batch.region):
         raise BatchError(_l("Choose your region inside the batch's area."))

@@ -57,7 +57,7 @@ def eligible(
         .join(scoped, scoped.c.id == User.id)
         .join(Course, Course.id == Completion.course_id)
         .join(CourseVersion, CourseVersion.id == Course.live_version_id)
-        .where(CourseVersion.certificate.is_(True), ~valid)
+        .where(CourseVersion.certificate.is_(True), Course.unpublished_at.is_(None), ~valid)
         .order_by(CourseVersion.title, User.name)
     )
     if course_id:
@@ -205,7 +205,9 @@ def certificate_courses() -> list[CourseVersion]:
     query = select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
     return list(
         db.session.execute(
-            query.where(CourseVersion.certificate.is_(True)).order_by(CourseVersion.title)
+            query.where(CourseVersion.certificate.is_(True), Course.unpublished_at.is_(None)).order_by(
+                CourseVersion.title
+            )
         ).scalars()
     )
 

@@ -5,12 +5,14 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.auth.models import User
 from lms.clock import utcnow
 from lms.extensions import db
 
 
 class Course(db.Model):
-    """A course, known by its folder name; its live version is what learners read."""
+    """A course, known by its folder name; its live version is what learners read, unless it
+    was unpublished (then learners no longer see it, and everything they did stays)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
@@ -18,10 +20,30 @@ class Course(db.Model):
         ForeignKey("course_version.id", use_alter=True, name="fk_course_live_version_id_course_version")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unpublished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     live_version: Mapped["CourseVersion | None"] = relationship(
         foreign_keys=[live_version_id], post_update=True
     )
+
+    @property
+    def listed(self) -> bool:
+        """Whether learners see the course: it has a live version and is not unpublished."""
+        return self.live_version_id is not None and self.unpublished_at is None
+
+
+class CourseOwner(db.Model):
+    """Someone who may edit, upload and publish a course (admins always may)."""
+
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class CourseVersion(db.Model):
@@ -41,6 +63,8 @@ class CourseVersion(db.Model):
     intro_html: Mapped[str] = mapped_column(Text)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    origin: Mapped[str] = mapped_column(String(16), default="cli")  # cli (a folder), upload, editor
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("course_version.id"))  # the live one then
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     lessons: Mapped[list["Lesson"]] = relationship(order_by="Lesson.position", back_populates="version")
@@ -112,20 +136,29 @@ class PublishEvent(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    origin: Mapped[str] = mapped_column(String(16))  # cli, upload, editor
+    origin: Mapped[str] = mapped_column(String(16))  # cli, upload, editor; unpublish, republish
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Per quiz whose grading changed: {"quizzes": [{"key", "passed": N, "decision": keep|retake}]}
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class LessonDraft(db.Model):
-    """A file of a course edited in the browser and not yet published."""
+class DraftFile(db.Model):
+    """A file of a course changed in the browser or by an upload and not yet published;
+    no data means the file is deleted in the draft."""
 
     __table_args__ = (UniqueConstraint("course_id", "path"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     path: Mapped[str] = mapped_column(String(300))
-    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    origin: Mapped[str] = mapped_column(String(16), default="editor")  # editor or upload
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User] = relationship()
+
+    @property
+    def text(self) -> str | None:
+        """The file as text (Markdown), or None when deleted."""
+        return None if self.data is None else self.data.decode("utf-8", errors="replace")

@@ -49,7 +49,7 @@ def add_version(
     if live is not None and live.content_hash == source.content_hash:
         return Published(source.slug, live, False)
     changes = grading_changes(course, source)
-    version = _new_version(course, source, actor, new_rounds(course, source, retake))
+    version = _new_version(course, source, actor, origin, new_rounds(course, source, retake))
     course.live_version = version
     event = PublishEvent(
         course_id=course.id, version_id=version.id, actor_id=actor and actor.id, origin=origin
@@ -83,7 +83,7 @@ def _course(slug: str) -> Course:
 
 
 def _new_version(
-    course: Course, source: CourseSource, actor: User | None, rounds: dict[str, int]
+    course: Course, source: CourseSource, actor: User | None, origin: str, rounds: dict[str, int]
 ) -> CourseVersion:
     """Render everything and store the version with its files, lessons and quizzes."""
     latest = db.session.execute(
@@ -102,6 +102,8 @@ def _new_version(
         certificate=source.certificate,
         intro_html=markdown.render(source.intro, resolve),
         published_by_id=actor and actor.id,
+        origin=origin,
+        based_on_id=course.live_version_id,
     )
     db.session.add(version)
     db.session.flush()

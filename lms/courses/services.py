@@ -1,4 +1,4 @@
-"""Course rules for the web: reading published versions, uploads, drafts and publishing."""
+"""Course rules: reading published versions, the history, and publishing (from a folder or\nfrom the drafts), unpublishing and republishing."""
 
 import io
 import zipfile
@@ -7,43 +7,52 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from lms.auth.models import User
-from lms.courses import markdown
-from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, LessonDraft, PublishEvent, Quiz
+from lms.clock import utcnow
+from lms.courses import drafts
+from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
+from lms.courses.owners import ensure_editor
 from lms.courses.parser import CourseSource, parse_course
+from lms.courses.passes import QuizChange, grading_changes
 from lms.courses.problems import CourseInvalid, Problem
-from lms.courses.publishing import Published, add_version, render_lesson, resolver
-from lms.courses.source import Limits, read_folder, read_zip
+from lms.courses.publishing import Published, add_version
+from lms.courses.source import Limits, read_folder
 from lms.errors import NotFound
 from lms.extensions import db
 
 
-@dataclass
-class Preview:
-    """A draft rendered for its author: HTML, its quizzes, and the course's problems."""
-
-    html: str
-    quizzes: list
-    problems: list[Problem]
-
-
 def published_courses() -> list[CourseVersion]:
-    """The live version of every published course, by title."""
+    """The live version of every course learners see, by title."""
     query = db.select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
+    query = query.where(Course.unpublished_at.is_(None))
     return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
 
 
-def courses_with_drafts() -> set[int]:
-    """Ids of courses that have unpublished edits."""
-    return set(db.session.execute(db.select(LessonDraft.course_id).distinct()).scalars())
+def staff_courses() -> list[Course]:
+    """Every course, published or not, with its live version loaded (for trainers)."""
+    query = db.select(Course).options(joinedload(Course.live_version)).order_by(Course.slug)
+    return list(db.session.execute(query).scalars())
 
 
 def get_course(slug: str) -> Course:
-    """The course with this id, or NotFound."""
+    """A course learners see (published, not unpublished), or NotFound."""
     course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one_or_none()
-    if course is None or course.live_version is None:
+    if course is None or not course.listed:
+        raise NotFound
+    return course
+
+
+def find_course(slug: str) -> Course | None:
+    """The course with this id, if there is one (published or not)."""
+    return db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one_or_none()
+
+
+def course_for_staff(slug: str) -> Course:
+    """Any course, published, unpublished or only drafted (for trainers), or NotFound."""
+    course = find_course(slug)
+    if course is None:
         raise NotFound
     return course
 
@@ -101,9 +110,8 @@ def version_zip(slug: str, number: int) -> bytes:
     return buffer.getvalue()
 
 
-def history(slug: str) -> list[tuple[CourseVersion, PublishEvent, User | None]]:
-    """Every version of a course, newest first, with who published it."""
-    course = get_course(slug)
+def history(course: Course) -> list[tuple[CourseVersion, PublishEvent, User | None]]:
+    """Every publish, unpublish and republish of a course, newest first, with who did it."""
     query = (
         db.select(CourseVersion, PublishEvent, User)
         .join(PublishEvent, PublishEvent.version_id == CourseVersion.id)
@@ -132,98 +140,78 @@ def publish(source: CourseSource, actor: User | None, origin: str, retake: Colle
     return outcome
 
 
-def publish_upload(data: bytes, filename: str, actor: User) -> Published:
-    """Publish a course uploaded as .zip; the folder inside (or the file name) is its id."""
-    slug = filename.rsplit("/", 1)[-1].removesuffix(".zip")
-    try:
-        folder, files = read_zip(data, Limits.from_config())
-        slug = folder or slug
-        outcome = add_version(parse_course(slug, files), actor, "upload")
-    except CourseInvalid as invalid:
-        raise CourseInvalid(invalid.problems, base=slug) from None
-    db.session.commit()
-    return outcome
+@dataclass
+class Plan:
+    """What publishing a course's drafts would do: its problems, or the quizzes whose grading
+    changed with how many passed them, and the fingerprint of exactly those drafts."""
+
+    fingerprint: str
+    problems: list[Problem]
+    changes: list[QuizChange]
+
+    @property
+    def needs_decisions(self) -> bool:
+        """Whether the publisher must choose, per quiz, between keeping passes and a retake."""
+        return any(change.passed for change in self.changes)
 
 
-def drafts(course: Course) -> dict[str, LessonDraft]:
-    """Unpublished edits of a course by file path."""
-    rows = db.session.execute(db.select(LessonDraft).filter_by(course_id=course.id)).scalars()
-    return {row.path: row for row in rows}
+def publish_plan(actor: User, course: Course) -> Plan:
+    """Check the drafts and list the quizzes whose grading they change (nothing is written)."""
+    ensure_editor(actor, course)
+    if not drafts.drafts(course):
+        return Plan("", [Problem("", 1, _l("there are no saved changes to publish"))], [])
+    source = drafts.draft_source(course)
+    changes = [] if source.problems else grading_changes(course, source)
+    return Plan(source.content_hash, source.problems, changes)
 
 
-def markdown_files(course: Course) -> dict[str, str]:
-    """The live version's Markdown files, with drafts laid over them."""
-    files = _live_files(course)
-    texts = {
-        path: data.decode("utf-8") for path, data in files.items() if path.endswith(".md") and "/" not in path
-    }
-    texts |= {path: draft.text for path, draft in drafts(course).items()}
-    return texts
-
-
-def _live_files(course: Course) -> dict[str, bytes]:
-    """Every file of the live version."""
-    query = db.select(CourseFile).filter_by(version_id=course.live_version_id)
-    return {item.path: item.data for item in db.session.execute(query).scalars()}
-
-
-def _source_with(course: Course, changes: dict[str, str]) -> CourseSource:
-    """The course as it would be with these file texts (drafts included)."""
-    files = _live_files(course)
-    files |= {path: draft.text.encode("utf-8") for path, draft in drafts(course).items()}
-    files |= {path: text.encode("utf-8") for path, text in changes.items()}
-    return parse_course(course.slug, files)
-
-
-def editable_path(course: Course, path: str) -> str:
-    """A Markdown file of the course that may be edited (course.md or a lesson)."""
-    if path not in markdown_files(course):
-        raise NotFound
-    return path
-
-
-def preview(course: Course, path: str, text: str) -> Preview:
-    """Render a file as it would be published, and check the whole course with it."""
-    source = _source_with(course, {path: text})
-    resolve = resolver(source, (course.live_version.number if course.live_version else 0) + 1)
-    lesson = next((item for item in source.lessons if item.path == path), None)
-    if lesson is not None:
-        html, quizzes = render_lesson(lesson, resolve)
-    else:
-        html, quizzes = markdown.render(source.intro, resolve), []
-    return Preview(html, quizzes, source.problems)
-
-
-def save_draft(course: Course, path: str, text: str, actor: User) -> None:
-    """Keep an edit without publishing it."""
-    draft = drafts(course).get(path)
-    if draft is None:
-        draft = LessonDraft(course_id=course.id, path=path, text=text, author_id=actor.id)
-        db.session.add(draft)
-    draft.text, draft.author_id = text, actor.id
-    db.session.commit()
-
-
-def discard_drafts(course: Course) -> None:
-    """Throw away every unpublished edit of the course."""
-    for draft in drafts(course).values():
-        db.session.delete(draft)
-    db.session.commit()
-
-
-def publish_drafts(course: Course, actor: User) -> Published:
-    """Publish the live version with the drafts applied; the drafts go in the same commit,
-    also when they change nothing."""
-    pending = drafts(course)
+def publish_drafts(
+    actor: User, course: Course, retake: Collection[str] = (), fingerprint: str = ""
+) -> Published:
+    """Publish the drafts as the new live version, with the publisher's retake decisions; the
+    drafts go in the same commit, also when they change nothing. With a fingerprint, the
+    drafts must still be the ones the decisions were made on."""
+    ensure_editor(actor, course)
+    pending = drafts.drafts(course)
     if not pending:
         raise CourseInvalid([Problem("", 1, _l("there are no saved changes to publish"))])
-    source = _source_with(course, {})
+    source = drafts.draft_source(course)
+    if fingerprint and source.content_hash != fingerprint:
+        raise DraftsChanged
+    origin = "upload" if any(draft.origin == "upload" for draft in pending.values()) else "editor"
     for draft in pending.values():
         db.session.delete(draft)
     try:
-        outcome = add_version(source, actor, "editor")
+        outcome = add_version(source, actor, origin, retake)
     except CourseInvalid:
         db.session.rollback()  # the drafts stay, for their author to fix
         raise
     db.session.commit()
     return outcome
+
+
+class DraftsChanged(Exception):
+    """The drafts changed after the publisher saw what publishing would do: ask again."""
+
+
+def unpublish(actor: User, course: Course) -> None:
+    """Take a course away from learners (their progress, completions and certificates stay)."""
+    _set_listed(actor, course, False)
+
+
+def republish(actor: User, course: Course) -> None:
+    """Give an unpublished course back to learners, at the version that was live."""
+    _set_listed(actor, course, True)
+
+
+def _set_listed(actor: User, course: Course, listed: bool) -> None:
+    """Unpublish or republish, recorded in the course history."""
+    ensure_editor(actor, course)
+    if course.live_version_id is None or course.listed == listed:
+        raise NotFound
+    course.unpublished_at = None if listed else utcnow()
+    origin = "republish" if listed else "unpublish"
+    db.session.add(
+        PublishEvent(course_id=course.id, version_id=course.live_version_id, actor_id=actor.id, origin=origin)
+    )
+    db.session.commit()

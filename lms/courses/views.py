@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.auth.permissions import may, requires
-from lms.courses import services
-from lms.courses.forms import EditForm, UploadCourseForm
+from lms.courses import drafts, owners, services
+from lms.courses.forms import NEW_COURSE, EditForm, OwnerForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
 from lms.forms import EmptyForm
 
@@ -24,9 +24,13 @@ def signed_in_only():
 
 @bp.get("/")
 def index():
-    """Every published course; trainers also see how to publish."""
-    drafts = services.courses_with_drafts() if may(current_user, "publish_courses") else set()
-    return render_template("courses/index.html", versions=services.published_courses(), drafts=drafts)
+    """Every published course; trainers see every course, with its state and their part in it."""
+    if not may(current_user, "publish_courses"):
+        return render_template("courses/index.html", versions=services.published_courses())
+    return render_template(
+        "courses/index.html", courses=services.staff_courses(), drafted=drafts.courses_with_drafts(),
+        editable=owners.editable_by(current_user),
+    )  # fmt: skip
 
 
 @bp.get("/<slug>/v<int:number>/files/<path:path>")
@@ -44,12 +48,14 @@ def asset(slug: str, number: int, path: str):
 @bp.get("/<slug>/versions")
 @requires("publish_courses")
 def versions(slug: str):
-    """Version history: number, date, who published, and a download of each."""
-    course = services.get_course(slug)
-    files, drafts = sorted(services.markdown_files(course)), services.drafts(course)
+    """A course's history (every publish, with origin and per-quiz decisions), its owners,
+    its files to edit, and unpublishing."""
+    course = services.course_for_staff(slug)
     return render_template(
-        "courses/versions.html", course=course, rows=services.history(slug), files=files, drafts=drafts
-    )
+        "courses/versions.html", course=course, rows=services.history(course), files=sorted(drafts.markdown_files(course)),
+        drafted=drafts.drafts(course), owners=owners.owners(course), editor=owners.may_edit(current_user, course),
+        owner_form=OwnerForm(), form=EmptyForm(),
+    )  # fmt: skip
 
 
 @bp.get("/<slug>/v<int:number>.zip")
@@ -64,53 +70,92 @@ def download(slug: str, number: int):
 @bp.route("/upload", methods=["GET", "POST"])
 @requires("publish_courses")
 def upload():
-    """Publish a course from a .zip of its folder."""
+    """Put a course packed as .zip into the drafts of a course (one the uploader owns, or a
+    new one); it is reviewed and published from there."""
     form, problems = UploadCourseForm(), []
+    mine = owners.editable_by(current_user)
+    choices = [(c.slug, c.slug, {"translate": "no"}) for c in services.staff_courses() if c.id in mine]
+    form.course.choices = [(NEW_COURSE, _("A new course")), *choices]
     if form.validate_on_submit():
-        archive = form.archive.data
+        new = form.course.data == NEW_COURSE
+        slug = (form.new_slug.data or "").strip() if new else form.course.data
         try:
-            outcome = services.publish_upload(archive.read(), archive.filename or "course.zip", current_user)
+            course = drafts.upload(current_user, form.archive.data.read(), slug, new)
         except CourseInvalid as invalid:
             problems = invalid.located()
+        except drafts.UploadRefused as refused:
+            (form.new_slug if new else form.course).errors.append(str(refused))
         else:
-            _flash_outcome(outcome)
-            return redirect(url_for("courses.versions", slug=outcome.slug))
+            flash(_("Uploaded. Check the changes, then publish them."), "success")
+            return redirect(url_for("courses.review", slug=course.slug))
     return render_template("courses/upload.html", form=form, problems=problems)
+
+
+@bp.get("/<slug>/review")
+@requires("publish_courses")
+def review(slug: str):
+    """The drafts before publishing: what changed, and every problem with its file and line."""
+    course = services.course_for_staff(slug)
+    owners.ensure_editor(current_user, course)
+    source = drafts.draft_source(course)
+    return render_template(
+        "courses/review.html", course=course, changes=drafts.changes(course), problems=source.problems,
+        files=drafts.markdown_files(course), title=source.title or course.slug, lang=source.lang, form=EmptyForm(),
+    )  # fmt: skip
 
 
 @bp.route("/<slug>/edit/<path:path>", methods=["GET", "POST"])
 @requires("publish_courses")
 def edit(slug: str, path: str):
     """Edit one Markdown file: preview, save as draft, or publish the course with it."""
-    course = services.get_course(slug)
-    services.editable_path(course, path)
-    form = EditForm(data={"text": services.markdown_files(course)[path]} if request.method == "GET" else None)
+    course = services.course_for_staff(slug)
+    owners.ensure_editor(current_user, course)
+    drafts.editable_path(course, path)
+    form = EditForm(data={"text": drafts.markdown_files(course)[path]} if request.method == "GET" else None)
     preview = None
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
         if action in ("save", "publish"):
-            services.save_draft(course, path, form.text.data, current_user)
+            drafts.save_draft(current_user, course, path, form.text.data)
         if action == "publish":
-            return _publish_drafts(course, path)
+            return _publish(course, back=url_for("courses.edit", slug=course.slug, path=path))
         if action == "save":
             flash(_("Draft saved. It is not published yet."), "success")
-        preview = services.preview(course, path, form.text.data)
+        preview = drafts.preview(course, path, form.text.data)
     elif request.method == "GET":
-        preview = services.preview(course, path, form.text.data)
-    files = sorted(services.markdown_files(course))
-    drafts = services.drafts(course)
+        preview = drafts.preview(course, path, form.text.data)
     return render_template(
-        "courses/edit.html", course=course, path=path, form=form, preview=preview, files=files, drafts=drafts
-    )
+        "courses/edit.html", course=course, path=path, form=form, preview=preview,
+        files=sorted(drafts.markdown_files(course)), drafted=drafts.drafts(course),
+    )  # fmt: skip
 
 
-def _publish_drafts(course, path: str):
-    """Publish saved drafts; on problems, show them next to the text."""
-    try:
-        outcome = services.publish_drafts(course, current_user)
-    except CourseInvalid:
+@bp.post("/<slug>/publish")
+@requires("publish_courses")
+def publish(slug: str):
+    """Publish the drafts: first the decisions on quizzes whose grading changed, if anyone
+    passed them; then the new version."""
+    course = services.course_for_staff(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _publish(course, back=url_for("courses.review", slug=course.slug))
+
+
+def _publish(course, back: str):
+    """Publish, or show the problems (at `back`) or the decisions to make first."""
+    plan = services.publish_plan(current_user, course)
+    if plan.problems:
         flash(_("Not published: the course has problems (listed below). Your draft is saved."), "error")
-        return redirect(url_for("courses.edit", slug=course.slug, path=path))
+        return redirect(back)
+    decided = request.form.get("decided") == "1"
+    if plan.needs_decisions and not decided:
+        return render_template("courses/decide.html", course=course, plan=plan, form=EmptyForm())
+    retake = {change.key for change in plan.changes if request.form.get(f"decision-{change.key}") == "retake"}
+    try:
+        outcome = services.publish_drafts(current_user, course, retake, request.form.get("fingerprint", ""))
+    except services.DraftsChanged:
+        flash(_("The drafts changed meanwhile. Check the quizzes again before publishing."), "error")
+        return render_template("courses/decide.html", course=course, plan=plan, form=EmptyForm())
     _flash_outcome(outcome)
     return redirect(url_for("courses.versions", slug=course.slug))
 
@@ -118,11 +163,60 @@ def _publish_drafts(course, path: str):
 @bp.post("/<slug>/discard")
 @requires("publish_courses")
 def discard(slug: str):
-    """Throw away unpublished edits."""
+    """Throw away unpublished changes."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.discard_drafts(services.get_course(slug))
+    course = services.course_for_staff(slug)
+    published = course.live_version_id is not None
+    drafts.discard_drafts(current_user, course)
     flash(_("Unpublished changes were discarded."), "info")
+    return redirect(url_for("courses.versions", slug=slug) if published else url_for("courses.index"))
+
+
+@bp.post("/<slug>/owners")
+@requires("publish_courses")
+def add_owner(slug: str):
+    """Let another trainer co-own the course."""
+    course, form = services.course_for_staff(slug), OwnerForm()
+    if form.validate_on_submit():
+        try:
+            added = owners.add_owner(current_user, course, form.phone.data)
+        except owners.OwnerError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(name)s can now edit and publish this course.", name=added.name), "success")
+    else:
+        flash(" ".join(form.phone.errors) or _("Type the trainer's mobile number."), "error")
+    return redirect(url_for("courses.versions", slug=slug))
+
+
+@bp.post("/<slug>/owners/<int:user_id>/remove")
+@requires("publish_courses")
+def remove_owner(slug: str, user_id: int):
+    """Take someone off the course's owners."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    owners.remove_owner(current_user, services.course_for_staff(slug), user_id)
+    flash(_("Removed from the owners of this course."), "info")
+    return redirect(url_for("courses.versions", slug=slug))
+
+
+@bp.post("/<slug>/<any(unpublish, republish):action>")
+@requires("publish_courses")
+def set_listed(slug: str, action: str):
+    """Take the course away from learners, or give it back (everything they did stays)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    course = services.course_for_staff(slug)
+    if action == "unpublish":
+        services.unpublish(current_user, course)
+        flash(
+            _("Unpublished: learners no longer see this course. Their progress and certificates stay."),
+            "info",
+        )
+    else:
+        services.republish(current_user, course)
+        flash(_("Published again: learners see this course."), "success")
     return redirect(url_for("courses.versions", slug=slug))
 
 

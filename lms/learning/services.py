@@ -342,5 +342,7 @@ def my_courses(user: User) -> list[CourseProgress]:
     (batches answer with the courses of the batches the user joined)."""
     started = select(LessonRead.course_id).filter_by(user_id=user.id)
     mine = union(started, *hooks.answers("enrolled_courses", user.id))
-    query = select(Course).where(Course.id.in_(mine), Course.live_version_id.is_not(None))
+    query = select(Course).where(
+        Course.id.in_(mine), Course.live_version_id.is_not(None), Course.unpublished_at.is_(None)
+    )
     return [course_progress(user, course) for course in db.session.execute(query).scalars()]

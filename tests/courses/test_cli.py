@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.courses.samples import course_files
+from tests.courses.samples import COURSE_MD, course_files
 
 
 def write_course(folder: Path, **changes) -> Path:
@@ -116,3 +116,89 @@ def test_publish_refuses_a_retake_of_a_quiz_it_does_not_have(runner, tmp_path, a
     from lms.extensions import db
 
     assert db.session.execute(db.select(Course)).first() is None  # nothing published
+
+
+def web_edit(world, slug="safe-accounts", text=None) -> None:
+    """Priya edits a lesson on the web and publishes it (she owns the course)."""
+    from lms.courses import drafts, services
+    from lms.courses.models import CourseOwner
+    from lms.extensions import db
+    from tests.courses.samples import LESSON_TWO
+
+    course = services.find_course(slug)
+    db.session.add(CourseOwner(course_id=course.id, user_id=world.trainer_kol.id))
+    db.session.commit()
+    drafts.save_draft(
+        world.trainer_kol, course, "02-phishing.md", text or LESSON_TWO + "\nEdited on the web.\n"
+    )
+    services.publish_drafts(world.trainer_kol, course)
+
+
+def test_the_folder_never_silently_undoes_a_web_publish(runner, tmp_path, world):
+    from lms.courses.services import find_course
+
+    folder = write_course(tmp_path / "safe-accounts")
+    runner.invoke(args=["courses", "publish", str(folder)])
+    web_edit(world)
+    write_course(folder, **{"course.md": COURSE_MD + "\nA folder edit.\n"})
+    refused = runner.invoke(args=["courses", "publish", str(folder)])
+    day = find_course("safe-accounts").live_version.published_at
+    assert refused.exit_code == 1
+    assert (
+        f"safe-accounts: live version 2 was published in the web editor by Trainer Kolkata on {day:%-d %b %Y}; "
+        f"publishing {folder} would undo it. Export it with 'flask courses export safe-accounts {folder}' to "
+        "carry on in the folder, or publish with --force." in refused.output
+    )
+    assert find_course("safe-accounts").live_version.number == 2
+    forced = runner.invoke(args=["courses", "publish", "--force", str(folder)])
+    assert forced.exit_code == 0 and "published version 3" in forced.output
+
+
+def test_export_carries_the_web_version_into_the_folder_byte_for_byte(runner, tmp_path, world):
+    from lms.courses.services import find_course
+
+    folder = write_course(tmp_path / "safe-accounts")
+    runner.invoke(args=["courses", "publish", str(folder)])
+    web_edit(world)
+    result = runner.invoke(args=["courses", "export", "safe-accounts", str(folder)])
+    assert result.exit_code == 0, result.output
+    files = {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+    from lms.courses.drafts import live_files
+
+    assert files == live_files(find_course("safe-accounts"))
+    write_course(folder, **{"course.md": COURSE_MD + "\nCarried on in the folder.\n"})
+    carried = runner.invoke(args=["courses", "publish", str(folder)])
+    assert carried.exit_code == 0 and "published version 3" in carried.output, carried.output
+
+
+def test_export_never_overwrites_changes_nobody_published(runner, tmp_path, world):
+    folder = write_course(tmp_path / "safe-accounts")
+    runner.invoke(args=["courses", "publish", str(folder)])
+    (folder / "01-passwords.md").write_text("---\ntitle: Mine\n---\nWork in progress.\n")
+    refused = runner.invoke(args=["courses", "export", "safe-accounts", str(folder)])
+    assert refused.exit_code == 1 and "holds changes that were never published" in refused.output
+    assert "Work in progress." in (folder / "01-passwords.md").read_text()
+    assert runner.invoke(args=["courses", "export", "--force", "safe-accounts", str(folder)]).exit_code == 0
+    assert "Work in progress." not in (folder / "01-passwords.md").read_text()
+
+
+def test_make_runs_publish_only_adds_new_courses_and_never_fails_the_start(runner, tmp_path, world):
+    from lms.courses.services import find_course
+
+    courses = tmp_path / "courses"
+    write_course(courses / "safe-accounts")
+    first = runner.invoke(args=["courses", "publish", "--new-only", str(courses)])
+    assert "safe-accounts: published version 1" in first.output
+    web_edit(world)
+    write_course(courses / "safe-accounts", **{"course.md": COURSE_MD + "\nChanged.\n"})
+    write_course(courses / "broken", **{"course.md": "---\ntitle: T\nlang: xx\n---\n"})
+    again = runner.invoke(args=["courses", "publish", "--new-only", str(courses)])
+    assert again.exit_code == 0, again.output
+    assert (
+        "safe-accounts: in the database already" in again.output and "broken: not published" in again.output
+    )
+    assert find_course("safe-accounts").live_version.number == 2

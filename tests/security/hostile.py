@@ -170,8 +170,11 @@ def _people(made: Hostile, app) -> None:
 def _course_and_batch(made: Hostile, app) -> None:
     """The trainer uploads the course, starts a batch and registers a member by CSV."""
     trainer = signed_in(app, made.trainer)
-    upload = trainer.post("/courses/upload", data={"archive": (io.BytesIO(course_archive()), "c.zip")})
+    form = {"archive": (io.BytesIO(course_archive()), "c.zip"), "course": "", "new_slug": SLUG}
+    upload = trainer.post("/courses/upload", data=form)
     assert upload.status_code == 302, upload.get_data(as_text=True)
+    published = trainer.post(f"/courses/{SLUG}/publish")
+    assert published.headers["Location"] == f"/courses/{SLUG}/versions", published.get_data(as_text=True)
     course_id = db.session.execute(db.select(CourseVersion.course_id)).scalar_one()
     form = {"course_id": course_id, "name": hostile("BatchName"), "place": hostile("Place")}
     response = trainer.post("/batches/new", data=form | {"starts_on": "2026-12-05", "region_code": "AC-X"})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from lms import create_app
-from lms.courses import services as courses
+from lms.courses import drafts
 from lms.courses.models import Course
 from lms.extensions import db
 from tests.certificates.conftest import complete
@@ -46,8 +46,17 @@ class ValidPost:
 
 
 def draft(world, version) -> None:
-    courses.save_draft(
-        db.session.get(Course, version.course_id), "01-passwords.md", "draft", world.trainer_kol
+    drafts.save_draft(
+        world.trainer_kol, db.session.get(Course, version.course_id), "01-passwords.md", "draft"
+    )
+
+
+def valid_draft(world, version) -> None:
+    drafts.save_draft(
+        world.trainer_kol,
+        db.session.get(Course, version.course_id),
+        "01-passwords.md",
+        LESSON_ONE + "\nMore.\n",
     )
 
 
@@ -63,8 +72,13 @@ VALID_POSTS = {
     "people.sheet_delete": ValidPost("cell_head_in_scope"),
     "courses.upload": ValidPost(
         "trainer",
-        lambda c: {"archive": (io.BytesIO(make_zip(course_files(**{"course.md": COURSE_MD + "\nMore.\n"}))), "c.zip")},
+        lambda c: {"archive": (io.BytesIO(make_zip(course_files(**{"course.md": COURSE_MD + "\nMore.\n"}))), "c.zip"),
+                   "course": "safe-accounts"},
     ),
+    "courses.publish": ValidPost("trainer", prepare=valid_draft),
+    "courses.add_owner": ValidPost("trainer", lambda c: {"phone": c["admin_phone"]}),
+    "courses.remove_owner": ValidPost("trainer"),
+    "courses.set_listed": ValidPost("trainer"),
     "courses.edit": ValidPost("trainer", lambda c: {"text": LESSON_ONE + "\nMore.\n", "action": "save"}),
     "courses.discard": ValidPost("trainer", prepare=draft),
     "batches.new": ValidPost(

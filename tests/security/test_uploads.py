@@ -22,7 +22,7 @@ from lms.courses.models import Course
 from lms.extensions import db
 from tests.conftest import AuthActions
 from tests.courses.samples import COURSE_MD, LESSON_ONE, course_files
-from tests.courses.test_web import make_zip
+from tests.courses.test_web import make_zip, own, publish_drafts, upload
 from tests.security.state import database_rows, instance_files
 
 
@@ -117,37 +117,47 @@ BAD_ARCHIVES = {
     "an unknown compression": (patched(make_zip(course_files()), "safe-accounts/course.md", method=99), DAMAGED),
     "a cut-off archive": (make_zip(course_files())[:300], "the upload is not a .zip archive"),
     "an empty file": (b"", "the upload is not a .zip archive"),
-    "an empty archive": (make_zip({}), "course.md:1: course.md is missing"),
-    "UTF-16 Markdown": (make_zip(course_files(**{"course.md": codecs.BOM_UTF16_LE + COURSE_MD.encode("utf-16-le")})), f"course.md:1: {NOT_UTF8}"),
-    "Windows-1252 Markdown": (make_zip(course_files(**{"02-phishing.md": "---\ntitle: Caf\xe9\n---\n".encode("cp1252")})), f"02-phishing.md:1: {NOT_UTF8}"),
+}  # fmt: skip
+# Archives that read well but hold a broken course: they become drafts, reviewed, never published.
+BROKEN_COURSES = {
+    "an empty archive": (make_zip({}), "course.md:1</code> course.md is missing"),
+    "UTF-16 Markdown": (make_zip(course_files(**{"course.md": codecs.BOM_UTF16_LE + COURSE_MD.encode("utf-16-le")})), f"course.md:1</code></a> {NOT_UTF8}"),
+    "Windows-1252 Markdown": (make_zip(course_files(**{"02-phishing.md": "---\ntitle: Caf\xe9\n---\n".encode("cp1252")})), f"02-phishing.md:1</code></a> {NOT_UTF8}"),
 }  # fmt: skip
 
 
 @pytest.fixture
 def trainer_client(client, auth, world, sample_course):
-    """The Kolkata trainer, signed in, with the sample course live at version 1."""
+    """The Kolkata trainer, signed in, owning the sample course live at version 1."""
+    own(world, sample_course)
     auth.login(world.trainer_kol)
     return client
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ARCHIVES))
-def test_a_bad_course_archive_is_refused_clearly_and_publishes_nothing(case, trainer_client):
+def test_a_bad_course_archive_is_refused_clearly_and_writes_nothing(case, trainer_client):
     archive, message = BAD_ARCHIVES[case]
     before = written()
-    response = trainer_client.post(
-        "/courses/upload", data={"archive": (io.BytesIO(archive), "safe-accounts.zip")}
-    )
+    response = upload(trainer_client, archive, name="safe-accounts.zip", course="safe-accounts")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert message in page and "found; nothing was published" in page, case
+    assert message in page and "found; nothing was uploaded" in page, case
     assert written() == before
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_COURSES))
+def test_a_broken_course_is_reviewed_with_its_problems_and_never_published(case, trainer_client):
+    archive, message = BROKEN_COURSES[case]
+    response = upload(trainer_client, archive, course="safe-accounts")
+    assert response.headers["Location"] == "/courses/safe-accounts/review"
+    assert message in trainer_client.get("/courses/safe-accounts/review").get_data(as_text=True), case
+    publish_drafts(trainer_client)
+    assert db.session.execute(db.select(Course)).scalar_one().live_version.number == 1
 
 
 def test_only_a_zip_archive_is_taken(trainer_client):
     before = written()
-    response = trainer_client.post(
-        "/courses/upload", data={"archive": (io.BytesIO(make_zip(course_files())), "c.tar.gz")}
-    )
+    response = upload(trainer_client, make_zip(course_files()), name="c.tar.gz", course="safe-accounts")
     assert "Choose a .zip file." in response.get_data(as_text=True)
     assert written() == before
 
@@ -156,10 +166,8 @@ def test_markdown_with_a_utf8_byte_order_mark_is_published(trainer_client, sampl
     files = course_files(
         **{"course.md": codecs.BOM_UTF8 + COURSE_MD.replace("safe accounts", "safer accounts").encode()}
     )
-    response = trainer_client.post(
-        "/courses/upload", data={"archive": (io.BytesIO(make_zip(files)), "c.zip")}
-    )
-    assert response.status_code == 302
+    assert upload(trainer_client, make_zip(files), course="safe-accounts").status_code == 302
+    publish_drafts(trainer_client)
     assert db.session.execute(db.select(Course)).scalar_one().live_version.number == 2
 
 

@@ -147,7 +147,7 @@ def test_text_over_a_fields_limit_gets_a_message_not_a_server_error(
 
 
 def test_problems_that_quote_the_upload_stay_text(client, auth, world, sample_course):
-    from tests.courses.test_web import make_zip
+    from tests.courses.test_web import make_zip, own
     from tests.security.hostile import people_csv
 
     auth.login(world.admin)
@@ -156,12 +156,16 @@ def test_problems_that_quote_the_upload_stay_text(client, auth, world, sample_co
     page = client.post("/people/import", data={"file": (io.BytesIO(rows), f"{name}.csv")})
     checked(page, f"{name}.csv:2: Unknown region {bad[:60]}.", f"{name}.csv:3: Unknown role {bad[:50]!r}.")
     auth.logout()
+    own(world, sample_course)
     auth.login(world.trainer_kol)
     upload = make_zip(
         {"course.md": f"---\n{json.dumps(bad)}: 1\ntitle: x\nlang: en\n---\n".encode()}, folder=name
     )
-    response = client.post("/courses/upload", data={"archive": (io.BytesIO(upload), f"{name}.zip")})
-    checked(response, f"course folder name {name!r}", f"unknown key {bad!r} in front matter")
+    form = {"archive": (io.BytesIO(upload), f"{name}.zip"), "course": "", "new_slug": "xss-course"}
+    assert client.post("/courses/upload", data=form).status_code == 302
+    checked(client.get("/courses/xss-course/review"), f"unknown key {bad!r} in front matter")
+    form = {"archive": (io.BytesIO(upload), f"{name}.zip"), "course": "", "new_slug": name}
+    checked(client.post("/courses/upload", data=form), "A course id uses only lowercase English letters")
     text = f"---\ntitle: {json.dumps(bad)}\n---\n![image](javascript:alert(1)) {RAW_MARKDOWN}\n{QUIZ}"
     preview = client.post(
         "/courses/safe-accounts/edit/02-phishing.md", data={"text": text, "action": "preview"}
@@ -183,8 +187,10 @@ def test_a_new_one_time_password_page_shows_the_name_as_text(app, runner, world,
 @pytest.mark.parametrize("unclosed", ["<p>", "<div>", "<details>", "<form>", "<table>", "<noscript>"])
 def test_an_unclosed_html_tag_does_not_hide_a_quiz(unclosed, client, auth, world, sample_course):
     from tests.courses.samples import LESSON_TWO
+    from tests.courses.test_web import own
 
     lesson = LESSON_TWO.replace("Links can lie.", f"Links can lie.\n\n{unclosed}\n")
+    own(world, sample_course)
     auth.login(world.trainer_kol)
     preview = client.post(
         "/courses/safe-accounts/edit/02-phishing.md", data={"text": lesson, "action": "publish"}
@@ -216,3 +222,15 @@ def test_the_checks_find_what_they_look_for(app):
     from weasyprint import HTML
 
     assert pdf_actions(HTML(string='<a href="javascript:alert(1)">x</a>').write_pdf()) != []
+
+
+def test_lazy_messages_that_quote_user_text_are_escaped(app):
+    # flask-babel's lazy strings say they are safe HTML; a problem message quoting a hostile
+    # front-matter key was shown unescaped in the editor's list of the course's problems.
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    message = lazy_gettext("unknown key %(key)r in front matter", key="<script>alert(1)</script>")
+    with app.test_request_context():
+        html = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in html and "&lt;script&gt;" in html
