@@ -21,6 +21,8 @@ class Defaults:
     VERIFY_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     COURSE_MAX_BYTES = 20 * 1024 * 1024
     COURSE_MAX_FILES = 500
+    LESSON_MAX_BYTES = 256 * 1024  # one Markdown file; larger ones are a problem, never rendered
+    RENDER_SECONDS = 2.0  # time budget to render one Markdown file (python-markdown can go quadratic)
     LANGUAGES = ("en", "bn", "hi")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Kolkata"

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from lms.auth import permissions
 from lms.courses.kinds import KINDS, Kind
-from lms.courses.publishing import quiz_parts
+from lms.courses.rendering import quiz_parts
 from lms.people.labels import role_name
 from lms.phones import format_phone
 

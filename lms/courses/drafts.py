@@ -4,17 +4,17 @@ The drafts lie over the live version (a draft without data deletes its file); a 
 uploaded on the web has drafts only. Nothing here is seen by learners until an owner
 publishes (courses/services.py)."""
 
+import hashlib
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
-from lms.courses import markdown
 from lms.courses.models import Course, CourseFile, CourseOwner, DraftFile
 from lms.courses.owners import claim, ensure_editor
 from lms.courses.parser import SLUG_PATTERN, CourseSource, parse_course
 from lms.courses.problems import CourseInvalid, Problem
-from lms.courses.publishing import render_lesson, resolver
+from lms.courses.rendering import INTRO, render_one, too_slow
 from lms.courses.source import Limits, read_zip
 from lms.errors import NotFound
 from lms.extensions import db
@@ -33,6 +33,7 @@ class Preview:
     html: str
     quizzes: list
     problems: list[Problem]
+    slow: bool = False  # the file ran over the time budget: not rendered
 
 
 def drafts(course: Course) -> dict[str, DraftFile]:
@@ -98,30 +99,81 @@ def editable_path(course: Course, path: str) -> str:
 
 
 def preview(course: Course, path: str, text: str) -> Preview:
-    """Render a file as it would be published, and check the whole course with it."""
+    """Render a file as it would be published (within the time budget), and check the whole
+    course with it."""
     source = draft_source(course, {path: text})
-    resolve = resolver(source, (course.live_version.number if course.live_version else 0) + 1)
-    lesson = next((item for item in source.lessons if item.path == path), None)
-    if lesson is not None:
-        html, quizzes = render_lesson(lesson, resolve)
-    else:
-        html, quizzes = markdown.render(source.intro, resolve), []
-    return Preview(html, quizzes, source.problems)
+    if path != INTRO and all(lesson.path != path for lesson in source.lessons):
+        return Preview("", [], source.problems)  # not a lesson (its problem says why), or too large
+    rendered, slow = render_one(source, _next_number(course), path)
+    if slow is not None:
+        return Preview("", [], [*source.problems, slow], slow=True)
+    if path == INTRO:
+        return Preview(rendered, [], source.problems)
+    html, quizzes = rendered
+    return Preview(html, [quiz for quiz, _spec in quizzes], source.problems)
 
 
-def save_draft(actor: User, course: Course, path: str, text: str) -> None:
-    """Keep an edit of one file without publishing it (owners only)."""
+def saved_preview(course: Course, path: str) -> Preview:
+    """The file as saved, for a GET: a draft that ran over the time budget is not rendered
+    again, and one rendered when saved is shown as it was, if nothing it depends on changed."""
+    draft = drafts(course).get(path)
+    source = draft_source(course)
+    if draft is not None and draft.slow:
+        return Preview("", [], [*source.problems, too_slow(source, path)], slow=True)
+    if draft is not None and draft.preview_key == _preview_key(course, source, path):
+        lesson = next((item for item in source.lessons if item.path == path), None)
+        return Preview(draft.preview_html or "", lesson.quizzes if lesson else [], source.problems)
+    return preview(course, path, markdown_files(course)[path])
+
+
+def _preview_key(course: Course, source: CourseSource, path: str) -> str:
+    """What a file's preview depends on: its text, the files its links may point at, the version."""
+    digest = hashlib.sha256(f"{_next_number(course)}\0{path}\0".encode() + source.files.get(path, b""))
+    for name in sorted(source.files):
+        digest.update(name.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def problems(course: Course) -> list[Problem]:
+    """Every problem of the drafts as they stand: checked, and those that render too slowly."""
+    source = draft_source(course)
+    slow = [too_slow(source, path) for path, draft in drafts(course).items() if draft.slow and draft.data]
+    return [*source.problems, *slow]
+
+
+def _next_number(course: Course) -> int:
+    """The number a new version would get (for links to its images)."""
+    return (course.live_version.number if course.live_version else 0) + 1
+
+
+def save_draft(actor: User, course: Course, path: str, text: str) -> Preview:
+    """Keep an edit of one file without publishing it (owners only); its preview, rendered
+    once, and whether it renders in time are kept with it."""
     ensure_editor(actor, course)
-    _put(course, path, text.encode("utf-8"), actor, "editor")
+    draft = _put(course, path, text.encode("utf-8"), actor, "editor")
+    result = preview(course, path, text)
+    draft.slow, draft.preview_html = result.slow, result.html
+    draft.preview_key = None if result.slow else _preview_key(course, draft_source(course), path)
+    db.session.commit()
+    return result
+
+
+def mark_slow(course: Course, paths: list[str]) -> None:
+    """Remember which drafts ran over the time budget (after a failed publish or upload)."""
+    for path, draft in drafts(course).items():
+        if path in paths:
+            draft.slow = True
     db.session.commit()
 
 
-def _put(course: Course, path: str, data: bytes | None, actor: User, origin: str) -> None:
+def _put(course: Course, path: str, data: bytes | None, actor: User, origin: str) -> DraftFile:
     """Set one file of the drafts (None deletes it in the draft); flushes."""
     draft = drafts(course).get(path) or DraftFile(course_id=course.id, path=path)
-    draft.data, draft.author_id, draft.origin = data, actor.id, origin
+    draft.data, draft.author_id, draft.origin, draft.slow = data, actor.id, origin, False
+    draft.preview_html = draft.preview_key = None
     db.session.add(draft)
     db.session.flush()
+    return draft
 
 
 def discard_drafts(actor: User, course: Course) -> None:

@@ -153,6 +153,11 @@ class DraftFile(db.Model):
     path: Mapped[str] = mapped_column(String(300))
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
     origin: Mapped[str] = mapped_column(String(16), default="editor")  # editor or upload
+    # Its rendering ran over the time budget: shown as a problem, never rendered on a GET.
+    slow: Mapped[bool] = mapped_column(default=False)
+    # Its preview, rendered once when saved, and what it was rendered from (text, files, version).
+    preview_html: Mapped[str | None] = mapped_column(Text, deferred=True)
+    preview_key: Mapped[str | None] = mapped_column(String(64))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -17,6 +17,11 @@ class Problem:
         return f"{path}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class TooSlow(Problem):
+    """A file whose rendering ran over the time budget (so it is not rendered again)."""
+
+
 class CourseInvalid(Exception):
     """A course has problems; nothing was published."""
 

@@ -1,23 +1,19 @@
 """Publishing: a checked course becomes a new immutable version, in one transaction."""
 
 import hashlib
-import re
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func
 
 from lms import hooks
 from lms.auth.models import User
-from lms.courses import markdown
-from lms.courses.kinds import kind_of
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, LessonSource
 from lms.courses.passes import QuizChange, grading_changes, new_rounds
 from lms.courses.problems import CourseInvalid
-from lms.courses.quizzes import QuizBlock, grading_hash
+from lms.courses.quizzes import grading_hash
+from lms.courses.rendering import Rendered, render_course
 from lms.extensions import db
 
 
@@ -85,12 +81,15 @@ def _course(slug: str) -> Course:
 def _new_version(
     course: Course, source: CourseSource, actor: User | None, origin: str, rounds: dict[str, int]
 ) -> CourseVersion:
-    """Render everything and store the version with its files, lessons and quizzes."""
+    """Render everything (within the time budget) and store the version with its files,
+    lessons and quizzes."""
     latest = db.session.execute(
         db.select(func.max(CourseVersion.number)).filter_by(course_id=course.id)
     ).scalar()
     number = (latest or 0) + 1
-    resolve = resolver(source, number)
+    rendered, problems = render_course(source, number)
+    if problems:
+        raise CourseInvalid(problems)
     version = CourseVersion(
         course_id=course.id,
         number=number,
@@ -100,7 +99,7 @@ def _new_version(
         summary=source.summary,
         pass_mark=source.pass_mark,
         certificate=source.certificate,
-        intro_html=markdown.render(source.intro, resolve),
+        intro_html=rendered.intro_html,
         published_by_id=actor and actor.id,
         origin=origin,
         based_on_id=course.live_version_id,
@@ -111,15 +110,19 @@ def _new_version(
         digest = hashlib.sha256(data).hexdigest()
         db.session.add(CourseFile(version_id=version.id, path=path, sha256=digest, size=len(data), data=data))
     for lesson in source.lessons:
-        _add_lesson(version, lesson, source, resolve, rounds)
+        _add_lesson(version, lesson, source, rendered, rounds)
     return version
 
 
 def _add_lesson(
-    version: CourseVersion, lesson: LessonSource, source: CourseSource, resolve, rounds: dict[str, int]
+    version: CourseVersion,
+    lesson: LessonSource,
+    source: CourseSource,
+    rendered: Rendered,
+    rounds: dict[str, int],
 ) -> None:
-    """Render the lesson with quiz markers in place and store its quizzes."""
-    html, quizzes = render_lesson(lesson, resolve)
+    """Store a rendered lesson, with quiz markers in place, and its quizzes."""
+    html, quizzes = rendered.lessons[lesson.path]
     row = Lesson(
         version_id=version.id,
         position=lesson.position,
@@ -131,7 +134,7 @@ def _add_lesson(
     )
     db.session.add(row)
     db.session.flush()
-    for quiz in quizzes:
+    for quiz, spec in quizzes:
         db.session.add(
             Quiz(
                 version_id=version.id,
@@ -143,64 +146,6 @@ def _add_lesson(
                 pass_mark=source.pass_mark if quiz.pass_mark is None else quiz.pass_mark,
                 attempts=quiz.attempts,
                 shuffle=quiz.shuffle,
-                spec=quiz_spec(quiz, resolve),
+                spec=spec,
             )
         )
-
-
-def render_lesson(lesson: LessonSource, resolve) -> tuple[str, list[QuizBlock]]:
-    """Lesson HTML where each quiz is a `<!--quiz:KEY-->` marker, plus the quizzes."""
-    nonce = secrets.token_hex(8)  # a marker trainers cannot type by accident
-    texts, quizzes = [], []
-    for part in lesson.parts:
-        if isinstance(part, QuizBlock):
-            texts.append(f"\n\nQUIZ{nonce}{len(quizzes)}END\n\n")
-            quizzes.append(part)
-        else:
-            texts.append(part)
-    html = markdown.render("\n".join(texts), resolve)
-    for index, quiz in enumerate(quizzes):
-        marker = f"QUIZ{nonce}{index}END"
-        # Its own paragraph, unless an unclosed raw HTML tag above took it in as plain text.
-        html = html.replace(f"<p>{marker}</p>", marker).replace(marker, f"<!--quiz:{quiz.key}-->")
-    return html, quizzes
-
-
-QUIZ_MARKER = re.compile(r"<!--quiz:([a-z0-9-]+)-->")
-
-
-def quiz_parts(html: str) -> list[dict]:
-    """Split stored lesson HTML into {"html": …} and {"quiz": key} parts, in order."""
-    pieces = QUIZ_MARKER.split(html)
-    return [{"quiz": piece} if index % 2 else {"html": piece} for index, piece in enumerate(pieces) if piece]
-
-
-def quiz_spec(quiz: QuizBlock, resolve) -> dict:
-    """Everything needed to show and grade a quiz; each question's kind adds its own part."""
-
-    def render(text: str) -> str:
-        """One line of course Markdown as inline HTML, its links resolved."""
-        return markdown.render_inline(text, resolve)
-
-    questions = []
-    for number, question in enumerate(quiz.questions):
-        kind = kind_of(question)
-        item = {"kind": kind.name, "html": render(question.text)}
-        # The salt keeps option ids what they always were: sha256 of "<quiz hash>:<question>:<option>".
-        questions.append(item | kind.spec(question, render, f"{quiz.content_hash}:{number}"))
-    return {"questions": questions, "explanation_html": markdown.render(quiz.explanation, resolve)}
-
-
-def resolver(source: CourseSource, number: int):
-    """Map a course-relative link to the URL of an asset of this version, or of a lesson."""
-    adapter = current_app.url_map.bind("", script_name=current_app.config.get("APPLICATION_ROOT", "/"))
-    lessons = {lesson.path: lesson.slug for lesson in source.lessons}
-
-    def resolve(path: str) -> str | None:
-        if path in lessons:
-            return adapter.build("learning.lesson", {"slug": source.slug, "lesson_slug": lessons[path]})
-        if path in source.assets:
-            return adapter.build("courses.asset", {"slug": source.slug, "number": number, "path": path})
-        return None
-
-    return resolve

@@ -16,8 +16,9 @@ from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, Publis
 from lms.courses.owners import ensure_editor
 from lms.courses.parser import CourseSource, parse_course
 from lms.courses.passes import QuizChange, grading_changes
-from lms.courses.problems import CourseInvalid, Problem
+from lms.courses.problems import CourseInvalid, Problem, TooSlow
 from lms.courses.publishing import Published, add_version
+from lms.courses.rendering import render_course
 from lms.courses.source import Limits, read_folder
 from lms.errors import NotFound
 from lms.extensions import db
@@ -129,7 +130,8 @@ def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
     except CourseInvalid as invalid:
         return None, invalid.problems
     course = parse_course(folder.name, files)
-    return course, course.problems
+    _, slow = render_course(course, 1, every_file=True)  # the time budget holds here too
+    return course, [*course.problems, *slow]
 
 
 def publish(source: CourseSource, actor: User | None, origin: str, retake: Collection[str] = ()) -> Published:
@@ -160,9 +162,9 @@ def publish_plan(actor: User, course: Course) -> Plan:
     ensure_editor(actor, course)
     if not drafts.drafts(course):
         return Plan("", [Problem("", 1, _l("there are no saved changes to publish"))], [])
-    source = drafts.draft_source(course)
-    changes = [] if source.problems else grading_changes(course, source)
-    return Plan(source.content_hash, source.problems, changes)
+    source, problems = drafts.draft_source(course), drafts.problems(course)
+    changes = [] if problems else grading_changes(course, source)
+    return Plan(source.content_hash, problems, changes)
 
 
 def publish_drafts(
@@ -183,8 +185,11 @@ def publish_drafts(
         db.session.delete(draft)
     try:
         outcome = add_version(source, actor, origin, retake)
-    except CourseInvalid:
+    except CourseInvalid as invalid:
         db.session.rollback()  # the drafts stay, for their author to fix
+        drafts.mark_slow(
+            course, [problem.file for problem in invalid.problems if isinstance(problem, TooSlow)]
+        )
         raise
     db.session.commit()
     return outcome

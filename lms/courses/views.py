@@ -99,7 +99,7 @@ def review(slug: str):
     owners.ensure_editor(current_user, course)
     source = drafts.draft_source(course)
     return render_template(
-        "courses/review.html", course=course, changes=drafts.changes(course), problems=source.problems,
+        "courses/review.html", course=course, changes=drafts.changes(course), problems=drafts.problems(course),
         files=drafts.markdown_files(course), title=source.title or course.slug, lang=source.lang, form=EmptyForm(),
     )  # fmt: skip
 
@@ -116,14 +116,15 @@ def edit(slug: str, path: str):
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
         if action in ("save", "publish"):
-            drafts.save_draft(current_user, course, path, form.text.data)
+            preview = drafts.save_draft(current_user, course, path, form.text.data)
         if action == "publish":
             return _publish(course, back=url_for("courses.edit", slug=course.slug, path=path))
         if action == "save":
             flash(_("Draft saved. It is not published yet."), "success")
-        preview = drafts.preview(course, path, form.text.data)
+        else:
+            preview = drafts.preview(course, path, form.text.data)
     elif request.method == "GET":
-        preview = drafts.preview(course, path, form.text.data)
+        preview = drafts.saved_preview(course, path)
     return render_template(
         "courses/edit.html", course=course, path=path, form=form, preview=preview,
         files=sorted(drafts.markdown_files(course)), drafted=drafts.drafts(course),

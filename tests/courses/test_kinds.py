@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from lms.courses.kinds import KINDS, Kind, chosen_options, kind_of
 from lms.courses.parser import parse_course
-from lms.courses.publishing import quiz_spec
 from lms.courses.quizzes import QuizBlock, parse_quiz
+from lms.courses.rendering import quiz_spec
 from lms.learning.grading import grade
 from lms.learning.quizforms import answers_from_form, form_questions
 from tests.courses.samples import course_files

@@ -5,7 +5,7 @@ import re
 from lms.courses.models import Course, CourseFile, CourseVersion, PublishEvent, Quiz
 from lms.courses.parser import parse_course
 from lms.courses.problems import CourseInvalid
-from lms.courses.publishing import quiz_parts
+from lms.courses.rendering import quiz_parts
 from lms.courses.services import publish
 from lms.extensions import db
 from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files
@@ -88,7 +88,7 @@ def test_option_ids_are_opaque_and_stable(app):
     ids = [option["id"] for option in quiz.spec["questions"][0]["options"]]
     assert len(set(ids)) == 3 and all(re.fullmatch(r"[0-9a-f]{12}", i) for i in ids)
     again = parse_course("safe-accounts", course_files())
-    from lms.courses.publishing import quiz_spec
+    from lms.courses.rendering import quiz_spec
 
     assert [
         o["id"] for o in quiz_spec(again.lessons[0].quizzes[0], lambda p: None)["questions"][0]["options"]
