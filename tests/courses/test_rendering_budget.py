@@ -19,6 +19,9 @@ from tests.courses.test_cli import write_course
 from tests.courses.test_web import own
 
 BUDGET = 0.5  # seconds, so the suite stays quick; the default (2 s) is tested once
+# Times below guard against hangs (a quadratic input takes minutes), not for speed: generous
+# margins keep a busy machine from failing them.
+HANG = 5
 BRACKETS = "[" * 40_000 + "](x)"  # python-markdown would take minutes over this one link
 SLOW_LESSON = LESSON_TWO.replace("Links can lie.", f"Links can lie.\n\nSee {BRACKETS}\n")
 TOO_LONG = "this lesson takes too long to render"
@@ -42,7 +45,7 @@ def timed(call):
 def test_the_default_budget_holds_against_forty_thousand_brackets_in_a_link(app):
     source = parse_course("safe-accounts", course_files(**{"02-phishing.md": SLOW_LESSON}))
     (rendered, problem), seconds = timed(lambda: render_one(source, 1, "02-phishing.md"))
-    assert rendered is None and isinstance(problem, TooSlow) and seconds < 4
+    assert rendered is None and isinstance(problem, TooSlow) and seconds < 2 + HANG
     assert problem.line == 6 and TOO_LONG in str(
         problem.message
     )  # the long line, after front matter and prose
@@ -51,7 +54,7 @@ def test_the_default_budget_holds_against_forty_thousand_brackets_in_a_link(app)
 def test_a_file_over_the_size_limit_is_a_problem_and_never_rendered(app):
     huge = "---\ntitle: Huge\n---\n" + "[" * 300_000
     source, seconds = timed(lambda: parse_course("safe-accounts", course_files(**{"02-phishing.md": huge})))
-    assert seconds < 2
+    assert seconds < HANG
     problems = [(p.file, p.line, str(p.message)) for p in source.problems]
     assert ("02-phishing.md", 1, "the file is larger than 256 KB: split it into several lessons") in problems
     assert all(lesson.path != "02-phishing.md" for lesson in source.lessons)  # nothing left to render
@@ -66,7 +69,7 @@ def test_any_text_renders_or_is_refused_within_the_budget(quick, text):
     if all(lesson.path != "02-phishing.md" for lesson in source.lessons):
         return  # the checker already refused it (e.g. an unclosed fence): nothing to render
     (rendered, problem), seconds = timed(lambda: render_one(source, 1, "02-phishing.md"))
-    assert seconds < BUDGET + 1.5
+    assert seconds < BUDGET + HANG
     assert (rendered is None) == isinstance(problem, TooSlow)
 
 
@@ -89,13 +92,13 @@ def test_hand_made_pathological_lessons_are_bounded(quick, text):
         "safe-accounts", course_files(**{"02-phishing.md": f"---\ntitle: T\n---\n{text}\n"})
     )
     (_, _problem), seconds = timed(lambda: render_one(source, 1, "02-phishing.md"))
-    assert seconds < BUDGET + 1.5
+    assert seconds < BUDGET + HANG
 
 
 def test_check_names_the_slow_lesson_by_path_and_line(quick, tmp_path):
     folder = write_course(tmp_path / "safe-accounts", **{"02-phishing.md": SLOW_LESSON})
     result, seconds = timed(lambda: quick.test_cli_runner().invoke(args=["courses", "check", str(folder)]))
-    assert result.exit_code == 1 and seconds < 5
+    assert result.exit_code == 1 and seconds < BUDGET + HANG
     assert f"{folder}/02-phishing.md:6: {TOO_LONG}" in result.output
 
 
@@ -105,7 +108,7 @@ def test_preview_save_publish_and_review_stay_within_the_budget(quick, world, sa
     AuthActions(client).login(world.trainer_kol)
     url = "/courses/safe-accounts/edit/02-phishing.md"
     preview, seconds = timed(lambda: client.post(url, data={"text": SLOW_LESSON, "action": "preview"}))
-    assert seconds < BUDGET + 2 and TOO_LONG in preview.get_data(as_text=True)
+    assert seconds < BUDGET + HANG and TOO_LONG in preview.get_data(as_text=True)
     client.post(url, data={"text": SLOW_LESSON, "action": "save"})
     assert db.session.execute(db.select(DraftFile.slow)).scalar_one() is True
     published = client.post("/courses/safe-accounts/publish", follow_redirects=True)
@@ -122,8 +125,8 @@ def test_a_draft_that_ran_over_is_never_rendered_again_on_a_get(quick, world, sa
     client.post(url, data={"text": SLOW_LESSON, "action": "save"})
     renders = []
     monkeypatch.setattr("lms.courses.drafts.render_one", lambda *args: renders.append(args))
-    page, seconds = timed(lambda: client.get(url).get_data(as_text=True))
-    assert renders == [] and seconds < 1 and TOO_LONG in page
+    page = client.get(url).get_data(as_text=True)
+    assert renders == [] and TOO_LONG in page
 
 
 def test_a_saved_draft_is_rendered_once_and_its_preview_reused(quick, world, sample_course, monkeypatch):
