@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_extensions(app)
     register_blueprints(app)
     register_hooks(app)
+    register_jobs(app)
     register_commands(app)
     return app
 
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.batches.views import bp as batches_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
+    from lms.jobs.views import bp as jobs_bp
     from lms.learning import views as learning
     from lms.main.views import bp as main_bp
     from lms.people.views import bp as people_bp
@@ -79,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(batches_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
     learning.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
@@ -93,12 +96,24 @@ def register_hooks(app: Flask) -> None:
     batch_hooks.init_app(app)
 
 
+def register_jobs(app: Flask) -> None:
+    """The background job queue, and the kinds of jobs each package runs on it."""
+    from lms.certificates import jobs as certificate_jobs
+    from lms.jobs import queue
+    from lms.people import jobs as people_jobs
+
+    queue.init_app(app)
+    certificate_jobs.init_app(app)
+    people_jobs.init_app(app)
+
+
 def register_commands(app: Flask) -> None:
     """Attach the `flask` command groups."""
     from lms.backup import backup_command, restore_command
     from lms.certificates.cli import certificates_cli
     from lms.courses.cli import courses_cli
     from lms.demo.cli import demo_command
+    from lms.jobs.cli import jobs_cli
     from lms.people.cli import regions_cli, users_cli
 
     app.cli.add_command(regions_cli)
@@ -106,5 +121,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -43,6 +43,12 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 8
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
+    JOBS_URL = None  # redis://… for several app instances and workers; else instance/jobs.sqlite3
+    JOBS_NAME = "lms"  # the queue's name (several sites may share one Redis)
+    JOBS_IMMEDIATE = False  # run jobs inside the request that starts them (tests)
+    JOBS_INLINE_MAX = 20  # bulk work up to this many items is done at once, without a job
+    JOBS_KEEP_HOURS = 72  # how long finished jobs' results (ZIPs, sheets) are kept
+    JOBS_LEASE_SECONDS = 120  # a job whose worker shows no progress for this long is run again
     USERS_PER_PAGE = 50
 
 

@@ -30,6 +30,8 @@ def settings_for(tmp_path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         # A fast hash keeps the suite quick; production uses scrypt (see test_passwords).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Jobs run inside the request that starts them; tests of real workers turn this off.
+        "JOBS_IMMEDIATE": True,
     }
     return settings | overrides
 

@@ -159,6 +159,18 @@ MATRIX |= {
     "certificates.download": ("GET", "/certificates/{cert}.pdf", HOLDER),
     "certificates.revoke": ("GET", "/certificates/{cert}/revoke", ISSUERS_ONLY),
     "certificates.batch_zip": ("GET", "/batches/{batch}/certificates.zip", ISSUERS_ONLY),
+    "certificates.selection_zip": (
+        "POST",
+        "/certificates/zip",
+        ISSUERS_ONLY | {"sahayak": 403, "trainer": 403, "cell_head_out_of_scope": 200},
+    ),
+    "certificates.prepare": (
+        "POST",
+        "/certificates/prepare",
+        ISSUERS_ONLY
+        | {"sahayak": 403, "trainer": 403, "cell_head_in_scope": 302}
+        | {"cell_head_out_of_scope": 302, "admin": 302},
+    ),
     "certificates.verify_form": ("GET", "/verify", EVERYONE),
     "certificates.verify": ("GET", "/verify/{cert}", EVERYONE),
 }
@@ -177,6 +189,15 @@ MATRIX |= {
         "/reports/target?region=WB-KOL",
         {**KOLKATA, "cell_head_in_scope": 302, "admin": 302},
     ),
+}
+
+# {job}: a finished ZIP job started by the Kolkata cell head: theirs and the admins' alone.
+JOB_OWNER = {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 404, "cell_head_in_scope": 200}
+JOB_OWNER |= {"cell_head_out_of_scope": 404, "admin": 200}
+MATRIX |= {
+    "jobs.index": ("GET", "/jobs/", READERS),
+    "jobs.job": ("GET", "/jobs/{job}", JOB_OWNER),
+    "jobs.result": ("GET", "/jobs/{job}/result", JOB_OWNER),
 }
 
 PUBLIC_FILES = {"static"}
@@ -233,6 +254,13 @@ def make_batch(world, version):
     )
 
 
+def make_job(world) -> int:
+    """A finished ZIP job (of no certificates) started by the Kolkata cell head."""
+    from lms.certificates.jobs import start_zip
+
+    return start_zip(world.head_kol, [], "none.zip").id
+
+
 def own_course(world, version) -> None:
     """The Kolkata trainer owns the sample course."""
     from lms.courses.models import CourseOwner
@@ -275,10 +303,11 @@ def routes(client, auth, world, sample_course):
         batch = make_batch(world, sample_course)
         own_course(world, sample_course)
         cert = make_certificate(world, sample_course) if "{cert}" in path else ""
+        job = make_job(world) if "{job}" in path else 0
         context = {
             "target": world.sahayak_kol.id, "phone": world.sahayak_kol.phone, "token": token,
             "attempt": attempt, "batch": batch.id, "code": batch.join_code, "region": world.kolkata.id,
-            "course": sample_course.course_id, "cert": cert, "owner": world.trainer_kol.id, "admin_phone": world.admin.phone,
+            "course": sample_course.course_id, "cert": cert, "owner": world.trainer_kol.id, "admin_phone": world.admin.phone, "job": job,
         }  # fmt: skip
         url, _, query = path.format(**context).partition("?")
         query_string = dict(pair.split("=") for pair in query.split("&")) if query else None

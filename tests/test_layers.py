@@ -14,6 +14,7 @@ LAYERS = [
         "forms", "errors", "database", "i18n", "security", "assets", "hooks", "health", "backup",
     },
     {"auth"},
+    {"jobs"},
     {"people"},
     {"courses"},
     {"learning"},

@@ -40,6 +40,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "set_targets": frozenset({CELL_HEAD, ADMIN}),
     "see_quiz_reports": frozenset({TRAINER, CELL_HEAD, ADMIN}),  # per question, over their batches
     "run_workshops": frozenset({TRAINER, ADMIN}),  # their batches are the top of a cascade
+    "see_all_jobs": frozenset({ADMIN}),  # everyone else sees the background jobs they started
 }
 
 # Whom each role sees in its subtree, and whom it may create, import and reset passwords for.

@@ -8,6 +8,7 @@ from lms.auth.models import Role, User
 from lms.auth.permissions import may
 from lms.batches import services
 from lms.batches.models import Batch, Membership
+from lms.people.jobs import register_rule
 
 
 def leadership_section(actor: User, person: User) -> tuple[str, dict] | None:
@@ -27,7 +28,15 @@ def joined_courses(user_id: int) -> Select[tuple[int]]:
     )
 
 
+def member_import_rule(actor: User, params: dict):
+    """A background import into a batch: its area's sahayaks only, each made a member."""
+    batch = services.get_batch(actor, params["batch_id"])
+    return services.batch_import_rule(actor, batch), services.add_members(batch, actor)
+
+
 def init_app(app: Flask) -> None:
-    """Answer the hooks of people (person_sections) and learning (enrolled_courses)."""
+    """Answer the hooks of people (person_sections) and learning (enrolled_courses), and say
+    how a background import into a batch works."""
     hooks.register(app, "person_sections", leadership_section)
     hooks.register(app, "enrolled_courses", joined_courses)
+    register_rule(app, "batch_members", member_import_rule)

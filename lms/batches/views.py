@@ -14,6 +14,8 @@ from lms.errors import NotFound
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.i18n import current_language
+from lms.jobs import services as jobs
+from lms.people import jobs as import_jobs
 from lms.people import sheets
 from lms.people.csvfiles import ImportFailed
 from lms.people.regions import find_region
@@ -127,9 +129,13 @@ def import_members(batch_id: int):
         flash(" ".join(form.file.errors) or _("Choose a .csv file."), "error")
         return redirect(url_for("batches.detail", batch_id=batch_id))
     upload = form.file.data
+    data, filename = upload.read(), upload.filename or "upload.csv"
+    if not jobs.inline(import_jobs.data_rows(data)):  # many people: in the background
+        job = import_jobs.start_import(current_user, data, filename, "batch_members", {"batch_id": batch.id})
+        return redirect(url_for("jobs.job", job_id=job.id))
     try:
         issued, token = sheets.import_with_sheet(
-            upload.read(), upload.filename or "upload.csv", current_user,
+            data, filename, current_user,
             allowed=services.batch_import_rule(current_user, batch), then=services.add_members(batch, current_user),
         )  # fmt: skip
     except ImportFailed as failure:

@@ -40,6 +40,8 @@ class Certificate(db.Model):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_template: Mapped[str | None] = mapped_column(String(16))
+    # Someone is rendering its PDF until then (lms/certificates/downloads.py).
+    pdf_claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

@@ -1,9 +1,8 @@
 """Certificate rules: who is eligible, issuing without duplicates, revoking, verifying."""
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
@@ -11,10 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import may, region_ids_under, users_in_scope
-from lms.batches.models import Batch, Membership
-from lms.certificates.archive import stream_zip
+from lms.batches.models import Membership
 from lms.certificates.models import AuditEvent, Certificate, SerialCounter
-from lms.certificates.pdf import ensure_pdf
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
 from lms.database import insert_ignore
@@ -70,11 +67,14 @@ def eligible(
     return [Eligible(*row) for row in db.session.execute(query)]
 
 
-def issue(actor: User, pairs: list[tuple[int, int]]) -> tuple[list[Certificate], int]:
+def issue(
+    actor: User, pairs: list[tuple[int, int]], each: Callable[[Certificate], None] | None = None
+) -> tuple[list[Certificate], int]:
     """Issue certificates for (user id, course id) pairs the actor may certify.
 
-    Each is its own transaction: a pair already certified (by a double click or another
-    cell head at the same moment) is skipped, counted in the second value."""
+    Each is its own transaction: a pair already certified (by a double click, another cell
+    head at the same moment, or an earlier run of the same job) is skipped, counted in the
+    second value. `each(certificate)` joins each certificate's transaction (a job's count)."""
     if not may(actor, "issue_certificates"):
         raise CertificateError(_l("Only cell heads and admins issue certificates."))
     allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
@@ -85,14 +85,14 @@ def issue(actor: User, pairs: list[tuple[int, int]]) -> tuple[list[Certificate],
             skipped += 1
             continue
         try:
-            issued.append(_issue_one(actor, item))
+            issued.append(_issue_one(actor, item, each))
         except IntegrityError:
             db.session.rollback()
             skipped += 1
     return issued, skipped
 
 
-def _issue_one(actor: User, item: Eligible) -> Certificate:
+def _issue_one(actor: User, item: Eligible, each: Callable[[Certificate], None] | None) -> Certificate:
     """Number, code and snapshot for one certificate, audited, committed."""
     moment = utcnow()
     certificate = Certificate(
@@ -111,6 +111,8 @@ def _issue_one(actor: User, item: Eligible) -> Certificate:
         actor, "certificate.issue", certificate.serial, {"user_id": item.user.id, "course_id": item.course.id}
     )
     mark_milestone(item.user.id, User.certified_at)
+    if each is not None:
+        each(certificate)
     db.session.commit()
     return certificate
 
@@ -218,38 +220,19 @@ def my_certificates(user: User) -> list[Certificate]:
     return list(db.session.execute(query).scalars())
 
 
-def issued_in_scope(actor: User, batch_id: int | None = None) -> list[Certificate]:
-    """Certificates of people the actor may see (optionally of one batch), newest first."""
+def issued_in_scope(
+    actor: User, batch_id: int | None = None, course_id: int | None = None, region: Region | None = None
+) -> list[Certificate]:
+    """Certificates of people the actor may see (optionally of one batch, course or region),
+    newest first."""
     scoped = users_in_scope(actor).subquery()
     query = select(Certificate).join(scoped, scoped.c.id == Certificate.user_id)
     if batch_id:
         query = query.where(Certificate.user_id.in_(select(Membership.user_id).filter_by(batch_id=batch_id)))
+    if course_id:
+        query = query.where(Certificate.course_id == course_id)
+    if region is not None:
+        query = query.where(scoped.c.region_id.in_(region_ids_under(region)))
     return list(
         db.session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())).scalars()
     )
-
-
-def certificate_pdf(actor: User, code: str) -> tuple[Certificate, Path]:
-    """A certificate the actor may see, and its PDF (rendered once, then kept and recorded)."""
-    certificate = certificate_for(actor, code)
-    path = ensure_pdf(certificate)
-    db.session.commit()
-    return certificate, path
-
-
-def batch_zip(actor: User, batch: Batch) -> Iterator[bytes]:
-    """Every valid certificate of a batch as a ZIP, streamed while it is built (NotFound unless
-    the actor issues certificates there). Each PDF rendered on the way is recorded at once, in
-    its own commit, so an interrupted or repeated download never renders it again."""
-    if not may(actor, "issue_certificates", batch.region):
-        raise NotFound
-    ids = [cert.id for cert in issued_in_scope(actor, batch.id) if cert.revoked_at is None]
-    return stream_zip(ids, _recorded_pdf)
-
-
-def _recorded_pdf(certificate_id: int) -> tuple[str, Path]:
-    """(serial, PDF file) of one certificate, its checksum committed if it was rendered now."""
-    certificate = db.session.get(Certificate, certificate_id)
-    path = ensure_pdf(certificate)
-    db.session.commit()
-    return certificate.serial, path

@@ -18,11 +18,13 @@ from flask_login import current_user, login_required
 
 from lms.auth.permissions import may, requires
 from lms.batches import services as batches
-from lms.certificates import services
+from lms.certificates import downloads, services
+from lms.certificates import jobs as certificate_jobs
 from lms.certificates.forms import RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, verify_url
 from lms.extensions import limiter
 from lms.forms import EmptyForm
+from lms.jobs import services as jobs
 from lms.people.regions import find_region
 
 bp = Blueprint("certificates", __name__)
@@ -60,9 +62,14 @@ def index():
         "format_code": services.format_code,
     }
     if may(current_user, "issue_certificates"):
+        found = filters()
+        issued = services.issued_in_scope(
+            current_user, found["batch_id"], found["course_id"], found["region"]
+        )
         context |= {
-            "eligible": services.eligible(current_user, **filters()),
-            "issued": services.issued_in_scope(current_user)[:200],
+            "eligible": services.eligible(current_user, **found),
+            "issued": issued[:200],
+            "valid_count": sum(cert.revoked_at is None for cert in issued),
             "courses": services.certificate_courses(),
         }
     return render_template("certificates/index.html", **context)
@@ -82,6 +89,9 @@ def issue():
             for value in request.form.getlist("pair")
             if _pair(value)
         ]
+    if not jobs.inline(len(pairs)):
+        job = certificate_jobs.start_issue(current_user, pairs)
+        return redirect(url_for("jobs.job", job_id=job.id))
     issued, skipped = services.issue(current_user, pairs)
     flash(_("%(count)d certificates issued.", count=len(issued)), "success")
     if skipped:
@@ -99,7 +109,7 @@ def _pair(value: str) -> bool:
 @login_required
 def download(code: str):
     """The certificate PDF: its holder, a cell head in scope, or an admin."""
-    cert, path = services.certificate_pdf(current_user, code)
+    cert, path = downloads.certificate_pdf(current_user, code)
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{cert.serial}.pdf")
 
 
@@ -120,18 +130,54 @@ def revoke(code: str):
     return render_template("certificates/revoke.html", cert=cert, form=form)
 
 
-@bp.get("/batches/<int:batch_id>/certificates.zip")
+@bp.route("/batches/<int:batch_id>/certificates.zip", methods=["GET", "POST"])
 @login_required
 def batch_zip(batch_id: int):
-    """Every valid certificate of a batch in one ZIP, streamed while it is built."""
+    """Every valid certificate of a batch in one ZIP: a few at once, many as a background job
+    (its page offers the ZIP when done)."""
     batch = batches.get_batch(current_user, batch_id)
-    response = Response(
-        stream_with_context(services.batch_zip(current_user, batch)), mimetype="application/zip"
+    ids = downloads.batch_certificates(current_user, batch)
+    name = f"batch-{batch.join_code}-certificates.zip"
+    return _zip(ids, name, back=url_for("batches.detail", batch_id=batch.id))
+
+
+@bp.post("/certificates/zip")
+@requires("issue_certificates")
+def selection_zip():
+    """The valid certificates shown under the current filters, in one ZIP."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    found = filters()
+    ids = downloads.selected_certificates(
+        current_user, found["course_id"], found["batch_id"], found["region"]
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="batch-{batch.join_code}-certificates.zip"'
+    return _zip(ids, "certificates.zip", back=url_for("certificates.index", **request.args))
+
+
+def _zip(ids: list[int], name: str, back: str):
+    """Stream a small ZIP; offer (GET) or start (POST) a job for a large one."""
+    if jobs.inline(len(ids)):
+        response = Response(stream_with_context(downloads.zip_stream(ids)), mimetype="application/zip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if request.method == "GET":
+        return render_template("certificates/zip_start.html", count=len(ids), back=back, form=EmptyForm())
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return redirect(url_for("jobs.job", job_id=certificate_jobs.start_zip(current_user, ids, name).id))
+
+
+@bp.post("/certificates/prepare")
+@requires("issue_certificates")
+def prepare():
+    """Render the PDFs of the certificates shown ahead of downloads, as a background job."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    found = filters()
+    ids = downloads.selected_certificates(
+        current_user, found["course_id"], found["batch_id"], found["region"]
     )
-    return response
+    return redirect(url_for("jobs.job", job_id=certificate_jobs.start_render(current_user, ids).id))
 
 
 @bp.get("/verify")

@@ -115,7 +115,14 @@ def add_user(person: NewPerson, password: str, creator: User | None = None) -> U
 
 def _new_user(person: NewPerson, password_hash: str, creator: User | None) -> User:
     """Add a User built from checked details to the session."""
-    user = User(
+    user = _build_user(person, password_hash, creator)
+    db.session.add(user)
+    return user
+
+
+def _build_user(person: NewPerson, password_hash: str, creator: User | None) -> User:
+    """A User built from checked details."""
+    return User(
         name=person.name,
         phone=person.phone,
         role=person.role,
@@ -124,8 +131,6 @@ def _new_user(person: NewPerson, password_hash: str, creator: User | None) -> Us
         password_hash=password_hash,
         created_by_id=creator.id if creator else None,
     )
-    db.session.add(user)
-    return user
 
 
 def import_users(
@@ -135,9 +140,11 @@ def import_users(
     progress: Callable[[int], None] | None = None,
     allowed: Callable[[NewPerson], None] | None = None,
 ) -> list[Issued]:
-    """Add every user in a CSV with one-time passwords, or none if any row is bad.
+    """Every user in a CSV with a one-time password, or none if any row is bad.
 
-    Flushes; the caller commits, once the passwords are safely written out.
+    The users are built but not added to the session: the caller adds them (`add_issued`)
+    once the passwords are safely written out, so the slow hashing and sheet rendering happen
+    before the database is written to (SQLite holds one writer at a time).
     """
     rows = read_csv(data, filename, USER_COLUMNS, OPTIONAL_USER_COLUMNS)
     registered = registered_phones(row.values["phone"] for row in rows)
@@ -156,8 +163,13 @@ def import_users(
         issued.append(_issue(person, actor))
         if progress:
             progress(1)
-    db.session.flush()
     return issued
+
+
+def add_issued(issued: list[Issued]) -> None:
+    """Add imported users to the session (flushes; they get their ids)."""
+    db.session.add_all([item.user for item in issued])
+    db.session.flush()
 
 
 def _check_row(row: CsvRow, actor: User | None, allowed: Callable[[NewPerson], None] | None) -> NewPerson:
@@ -196,9 +208,9 @@ def _check_unique(person: NewPerson, line: int, first_line: dict[str, int], regi
 
 
 def _issue(person: NewPerson, actor: User | None) -> Issued:
-    """Add the user with a fresh one-time password they must change."""
+    """A new user (not yet in the session) with a fresh one-time password they must change."""
     password = one_time_password()
-    user = _new_user(person, hash_password(password), actor)
+    user = _build_user(person, hash_password(password), actor)
     user.must_change_password = True
     return Issued(user, password)
 

@@ -15,7 +15,7 @@ from lms.files import write_atomic
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
-from lms.people.services import Issued, NewPerson, import_users
+from lms.people.services import Issued, NewPerson, add_issued, import_users
 from lms.phones import format_phone
 from lms.spreadsheets import csv_bytes, text_cell
 
@@ -59,24 +59,28 @@ def import_with_sheet(
     progress: Callable[[int], None] | None = None,
     allowed: Callable[[NewPerson], None] | None = None,
     then: Callable[[list[Issued]], None] | None = None,
+    token: str | None = None,
 ) -> tuple[list[Issued], str]:
     """Import users and write their sheet; commit only when both succeeded.
 
     `allowed` replaces the usual scope check per person; `then` runs before the commit
     (e.g. to add everyone to a batch). Returns the users and the sheet token
-    (files `<token>.pdf`/`.csv`).
+    (files `<token>.pdf`/`.csv`; a job passes its own, so it can tell it already ran).
+    The passwords are hashed and the sheet rendered before anything is written, so the
+    database is held for writing only for the inserts.
     """
-    token = secrets.token_urlsafe(24)
+    token = token or secrets.token_urlsafe(24)
     paths: list[Path] = []
     try:
         directory = directory or sheets_dir()
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
         issued = import_users(data, filename, actor, progress, allowed)
-        if then is not None:
-            then(issued)
         write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
         write_atomic(paths[1], sheet_pdf(issued), mode=PRIVATE)
+        add_issued(issued)
+        if then is not None:
+            then(issued)
         if actor is not None:
             db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
         db.session.commit()

@@ -8,6 +8,8 @@ from lms import hooks
 from lms.auth.permissions import may_manage, requires, user_in_scope
 from lms.auth.services import reset_password
 from lms.forms import EmptyForm
+from lms.jobs import services as jobs
+from lms.people import jobs as import_jobs
 from lms.people import queries, sheets
 from lms.people.csvfiles import ImportFailed
 from lms.people.forms import ImportUsersForm
@@ -54,10 +56,13 @@ def import_users():
     form, problems = ImportUsersForm(), []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            issued, token = sheets.import_with_sheet(
-                upload.read(), upload.filename or "upload.csv", current_user
+        data, filename = upload.read(), upload.filename or "upload.csv"
+        if not jobs.inline(import_jobs.data_rows(data)):  # many people: in the background
+            return redirect(
+                url_for("jobs.job", job_id=import_jobs.start_import(current_user, data, filename).id)
             )
+        try:
+            issued, token = sheets.import_with_sheet(data, filename, current_user)
         except ImportFailed as failure:
             problems = failure.problems
         else:

@@ -1,0 +1,65 @@
+"""The job queue: Huey, storing its queue in instance/ (SQLite) or in Redis (JOBS_URL).
+
+One Huey task, `lms.run_job(job id)`, runs every kind of job; the Job row, not the queue,
+is the record of what a job is and how far it got, so a lost or doubled queue message is
+harmless (lms/jobs/runner.py claims a job before running it). Huey is made on first use:
+its SQLite storage opens its file as soon as it exists."""
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from huey import RedisHuey, SqliteHuey, crontab
+
+_KEY = "lms.jobs"
+
+
+def init_app(app: Flask) -> None:
+    """Leave room for this app's Huey (made when first needed)."""
+    app.extensions[_KEY] = {}
+
+
+def huey():
+    """This app's Huey, with its tasks."""
+    app = current_app._get_current_object()
+    made = app.extensions[_KEY]
+    if not made:
+        made |= _make(app)
+    return made["huey"]
+
+
+def enqueue(job_id: int) -> None:
+    """Ask a worker to run the job (it may already be running: the worker's claim decides)."""
+    huey()
+    current_app.extensions[_KEY]["run_job"](job_id)
+
+
+def _make(app: Flask) -> dict:
+    """A Huey for the app and its two tasks: running a job, and the housekeeping each minute."""
+    queue = _storage(app)
+
+    @queue.task(name="lms.run_job")
+    def run_job(job_id: int) -> None:
+        from lms.jobs import runner
+
+        with app.app_context():
+            runner.run(job_id)
+
+    @queue.periodic_task(crontab(minute="*"), name="lms.housekeeping")
+    def housekeeping() -> None:
+        from lms.jobs import services
+
+        with app.app_context():
+            services.housekeeping()
+
+    return {"huey": queue, "run_job": run_job}
+
+
+def _storage(app: Flask):
+    """Redis when JOBS_URL names it (several app instances and workers), else a SQLite file."""
+    name, url = app.config["JOBS_NAME"], app.config["JOBS_URL"]
+    immediate = bool(app.config["JOBS_IMMEDIATE"])
+    if url and url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name, url=url, immediate=immediate, results=False)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    filename = url or str(Path(app.instance_path) / "jobs.sqlite3")
+    return SqliteHuey(name, filename=filename, immediate=immediate, results=False)

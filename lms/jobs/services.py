@@ -1,0 +1,107 @@
+"""Starting jobs, watching them, and the housekeeping that makes them survive a killed worker."""
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import or_, update
+
+from lms.auth.models import User
+from lms.auth.permissions import may
+from lms.clock import utcnow
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.files import write_atomic
+from lms.jobs import queue
+from lms.jobs.models import Job
+
+
+def start(actor: User, kind: str, title: str, params: dict, total: int, files: dict | None = None) -> Job:
+    """Record a job (with its input `files`) and ask a worker to run it; the caller's request
+    ends at once."""
+    job = Job(kind=kind, title=str(title)[:300], params=params, total=total, created_by_id=actor.id)
+    db.session.add(job)
+    db.session.commit()
+    for name, data in (files or {}).items():
+        write_atomic(folder(job) / name, data, mode=0o600)
+    queue.enqueue(job.id)
+    db.session.refresh(job)  # run at once when jobs are immediate (tests)
+    return job
+
+
+def inline(count: int) -> bool:
+    """Whether this much work is small enough to do within the request."""
+    return count <= current_app.config["JOBS_INLINE_MAX"]
+
+
+def job_for(actor: User, job_id: int) -> Job:
+    """A job its starter (or an admin) may see, else NotFound."""
+    job = db.session.get(Job, job_id)
+    if job is None or not (job.created_by_id == actor.id or may(actor, "see_all_jobs")):
+        raise NotFound
+    return job
+
+
+def recent_jobs(actor: User, limit: int = 50) -> list[Job]:
+    """The actor's jobs (every job for admins), newest first."""
+    query = db.select(Job).order_by(Job.id.desc()).limit(limit)
+    if not may(actor, "see_all_jobs"):
+        query = query.where(Job.created_by_id == actor.id)
+    return list(db.session.execute(query).scalars())
+
+
+def folder(job: Job) -> Path:
+    """Where a job keeps its input and result files (instance/jobs/<id>/)."""
+    path = Path(current_app.instance_path) / "jobs" / str(job.id)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def result_file(actor: User, job_id: int) -> tuple[Job, Path]:
+    """A finished job's result file, for its starter or an admin, else NotFound."""
+    job = job_for(actor, job_id)
+    name = job.result.get("file") if job.state == "done" else None
+    path = folder(job) / name if name else None
+    if path is None or not path.is_file():
+        raise NotFound
+    return job, path
+
+
+def lease() -> timedelta:
+    """How long a worker holds a job without showing progress."""
+    return timedelta(seconds=current_app.config["JOBS_LEASE_SECONDS"])
+
+
+def claim(job_id: int) -> Job | None:
+    """Take a job to run it: queued, or running but held by nobody (its worker died); None if
+    another worker holds it or it is finished. Atomic, so two workers never run it at once."""
+    now = utcnow()
+    claimable = or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now))
+    taken = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, claimable)
+        .values(state="running", lease_until=now + lease(), runs=Job.runs + 1, started_at=now)
+        .returning(Job.id)
+    ).first()
+    db.session.commit()
+    return db.session.get(Job, job_id) if taken else None
+
+
+def housekeeping() -> None:
+    """Run again the jobs nobody holds (a worker was killed, a queue message lost), and
+    remove results kept long enough."""
+    now = utcnow()
+    stale = db.select(Job.id).where(
+        or_(
+            (Job.state == "running") & (Job.lease_until < now),
+            (Job.state == "queued") & (Job.created_at < now - lease()),
+        )
+    )
+    for job_id in db.session.execute(stale).scalars().all():
+        queue.enqueue(job_id)
+    expired = db.select(Job).where(Job.state.in_(["done", "failed"]), Job.expires_at < now)
+    for job in db.session.execute(expired).scalars().all():
+        shutil.rmtree(Path(current_app.instance_path) / "jobs" / str(job.id), ignore_errors=True)
+        job.state, job.result = "expired", {}
+    db.session.commit()

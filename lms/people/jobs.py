@@ -1,0 +1,82 @@
+"""Importing many people as a background job, all or nothing, with their password sheet.
+
+The job's sheet token is its own (`job-<id>`), so a job run again after its worker was
+killed finds the sheet of a finished import instead of registering anyone twice; an import
+killed before its commit wrote nothing and simply runs again."""
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from lms.auth.models import User
+from lms.extensions import db
+from lms.jobs import registry
+from lms.jobs import services as jobs
+from lms.jobs.models import Job
+from lms.jobs.registry import JobFailed
+from lms.people import sheets
+from lms.people.csvfiles import ImportFailed
+from lms.people.models import PasswordSheet
+
+INPUT = "input.csv"
+# Who may be imported by a job, and what else joins the import's transaction, per kind of
+# import: other packages (batches) register theirs, keyed by a name kept in the job.
+RULES = "lms.people.import_rules"
+
+
+def data_rows(data: bytes) -> int:
+    """Roughly how many people a CSV holds (its lines but the header), to choose job or not."""
+    return max(data.count(b"\n") - 1, 1)
+
+
+def start_import(
+    actor: User, data: bytes, filename: str, rule: str = "", rule_params: dict | None = None
+) -> Job:
+    """A job registering everyone in the CSV (with `rule` for whom, as registered)."""
+    title = ngettext("Registering %(num)d person", "Registering %(num)d people", data_rows(data))
+    params = {"filename": filename, "rule": rule, "rule_params": rule_params or {}}
+    return jobs.start(actor, "people.import", title, params, data_rows(data), files={INPUT: data})
+
+
+def register_rule(app: Flask, name: str, make: Callable[[User, dict], tuple[Callable, Callable]]) -> None:
+    """A kind of import: `make(actor, params)` gives its (allowed, then) callbacks."""
+    app.extensions.setdefault(RULES, {})[name] = make
+
+
+def run_import(job: Job, progress) -> dict:
+    """Import (or find the import this job already finished) and point to its sheet."""
+    token = f"job-{job.id}"
+    done = db.session.execute(db.select(PasswordSheet).filter_by(token=token)).scalar_one_or_none()
+    if done is None:
+        data = (jobs.folder(job) / INPUT).read_bytes()
+        allowed, then = _rule(job)
+        progress.total(job.total)
+        try:
+            issued, _token = sheets.import_with_sheet(
+                data, job.params["filename"], job.created_by, progress=progress.add, allowed=allowed, then=then,
+                token=token,
+            )  # fmt: skip
+        except ImportFailed as failed:
+            raise JobFailed("\n".join(failed.problems)) from None
+        count = len(issued)
+    else:
+        count = done.user_count
+    return {
+        "summary": [ngettext("%(num)d person registered.", "%(num)d people registered.", count)],
+        "link_endpoint": "people.sheet", "link_args": {"token": token}, "link_label": _("The password sheet"),
+    }  # fmt: skip
+
+
+def _rule(job: Job) -> tuple[Callable | None, Callable | None]:
+    """The job's import rule's callbacks, or the usual scope check."""
+    name = job.params.get("rule")
+    if not name:
+        return None, None
+    return current_app.extensions[RULES][name](job.created_by, job.params["rule_params"])
+
+
+def init_app(app: Flask) -> None:
+    """Make the import job known to this app."""
+    registry.register(app, "people.import", run_import)
