@@ -1,4 +1,4 @@
-# Sahayak LMS. `make run` serves the demo; `make test` runs every check.
+# Sahayak LMS. `make run` serves the demo (web and job worker, from the Procfile); `make test` runs every check.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -14,8 +14,8 @@ run: $(VENV)/.runtime translations
 	$(FLASK) courses publish --new-only
 	$(FLASK) demo
 	@echo
-	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	exec $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ with a job worker (Ctrl-C stops both)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --port $(PORT)
 
 test: $(VENV)/.dev translations
 	scripts/system-deps test

@@ -1,5 +1,8 @@
 """Database engine set-up (SQLite pragmas), the health probe, and SQL both dialects share."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,3 +54,16 @@ def insert_ignore(model, **values) -> bool:
     key = list(model.__table__.primary_key.columns)
     statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(*key)
     return db.session.execute(statement).first() is not None
+
+
+@contextmanager
+def many_commits() -> Iterator[None]:
+    """Commit item by item without expiring every loaded object at each commit (which makes a
+    loop of n commits over n loaded objects quadratic); everything is expired once at the end."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = before
+        session.expire_all()

@@ -4,6 +4,7 @@ redirects not followed) and seeding a database before a server starts on it."""
 import copy
 import http.cookiejar
 import re
+import secrets
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -64,9 +65,35 @@ class Browser:
     def post(self, url: str, data: dict | list) -> Reply:
         return self._open(url, urllib.parse.urlencode(data, doseq=True).encode())
 
-    def _open(self, url: str, body: bytes | None = None) -> Reply:
+    def download(self, url: str) -> bytes:
+        """The body of a 200 answer as bytes (a PDF, a ZIP)."""
+        assert url.startswith("http://127.0.0.1:"), url
+        request = urllib.request.Request(url)  # noqa: S310 (a local test server)
+        with self._opener.open(request, timeout=self.timeout) as response:
+            assert response.status == 200, (url, response.status)
+            return response.read()
+
+    def upload(self, url: str, fields: dict[str, str], name: str, filename: str, content: bytes) -> Reply:
+        """POST a form with one file, as multipart/form-data."""
+        boundary = f"----lms{secrets.token_hex(12)}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self._open(url, body, f"multipart/form-data; boundary={boundary}")
+
+    def _open(self, url: str, body: bytes | None = None, content_type: str | None = None) -> Reply:
         assert url.startswith("http://127.0.0.1:"), url
         request = urllib.request.Request(url, data=body)  # noqa: S310 (a local test server)
+        if content_type:
+            request.add_header("Content-Type", content_type)
         with self._opener.open(request, timeout=self.timeout) as response:
             return Reply(response.status, response.headers, response.read().decode("utf-8"))
 

@@ -1,6 +1,7 @@
 """Real gunicorn servers on free local ports, configured through LMS_* variables, for the
 fault and scale-out tests and the benchmarks that need a server as deployed."""
 
+import json
 import os
 import signal
 import socket
@@ -96,3 +97,22 @@ def running(settings: dict[str, str], log: Path, workers: int = 2, app: str = "w
         yield server
     finally:
         server.stop()
+
+
+FLASK = Path(sys.executable).with_name("flask")
+
+
+def job_worker(settings: dict[str, str], log: Path, workers: int = 1) -> Server:
+    """Start `flask jobs worker` with `settings` as LMS_* variables (its url is unused)."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
+    # Flask reads LMS_* values as JSON where they parse: False must be written false.
+    env = inherited | {
+        f"LMS_{key}": json.dumps(value) if isinstance(value, bool) else str(value)
+        for key, value in settings.items()
+    }
+    command = [str(FLASK), "--app", "wsgi", "jobs", "worker", "--workers", str(workers)]
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Server("", process, log)

@@ -24,7 +24,9 @@ from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 
-CLAIM = timedelta(seconds=60)  # a renderer killed mid-way holds its certificate no longer
+# One PDF renders in well under a second even on a busy machine; a renderer killed mid-way
+# holds its certificate no longer than this (the next one waits that long, then renders).
+CLAIM = timedelta(seconds=15)
 WAIT = 0.2  # seconds between looks while another process renders the same PDF
 
 
@@ -34,15 +36,22 @@ def rendered_pdf(certificate_id: int) -> tuple[Certificate, Path]:
         certificate = db.session.get(Certificate, certificate_id)
         db.session.refresh(certificate)
         path = pdf_path(certificate)
-        if path.is_file() and certificate.pdf_template == current_version() and certificate.pdf_sha256:
+        if _current(certificate, path):
             return certificate, path
         if _claim(certificate_id):
-            path = ensure_pdf(certificate)
+            db.session.refresh(certificate)  # rendered by someone else just before the claim?
+            if not _current(certificate, path):
+                path = ensure_pdf(certificate)
+                current_app.logger.info("rendered certificate %s", certificate.serial)
             certificate.pdf_claimed_until = None
             db.session.commit()
-            current_app.logger.info("rendered certificate %s", certificate.serial)
             return certificate, path
         time.sleep(WAIT)  # someone else is rendering it
+
+
+def _current(certificate: Certificate, path: Path) -> bool:
+    """Whether the certificate's PDF is on disk and recorded for the current template."""
+    return path.is_file() and certificate.pdf_template == current_version() and bool(certificate.pdf_sha256)
 
 
 def _claim(certificate_id: int) -> bool:
@@ -54,6 +63,7 @@ def _claim(certificate_id: int) -> bool:
         .where(Certificate.id == certificate_id, free)
         .values(pdf_claimed_until=now + CLAIM)
         .returning(Certificate.id)
+        .execution_options(synchronize_session=False)
     ).first()
     db.session.commit()
     return taken is not None

@@ -1,5 +1,7 @@
 """`flask jobs worker` runs background jobs; `flask jobs list` shows them."""
 
+import logging
+
 import click
 from flask.cli import AppGroup
 
@@ -14,6 +16,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Jobs run at once.")
 def worker_command(workers: int) -> None:
     """Run jobs until stopped (Ctrl-C or SIGTERM finish the job at hand first)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services.housekeeping()  # jobs a killed worker left half-done are taken up again
     db.session.remove()
     db.engine.dispose()  # worker processes open their own connections

@@ -1,6 +1,8 @@
 """Running one job in a worker: claim it, do its kind's work in its starter's language,
 record progress as it goes, and finish with its result or the reason it failed."""
 
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
@@ -32,7 +34,8 @@ class Progress:
         """Steps done; `with_work`: in the session's transaction, committed with the work."""
         values = {"done": Job.done + count, "lease_until": utcnow() + services.lease()}
         if with_work:
-            db.session.execute(update(Job).where(Job.id == self.job_id).values(**values))
+            statement = update(Job).where(Job.id == self.job_id).values(**values)
+            db.session.execute(statement.execution_options(synchronize_session=False))
         else:
             self._report(**values)
 
@@ -52,7 +55,7 @@ def run(job_id: int) -> None:
     job = services.claim(job_id)
     if job is None:
         return
-    with force_locale(job.created_by.lang):
+    with force_locale(job.created_by.lang), _heartbeat(job_id):
         try:
             result = registry.kind(job.kind).work(job, Progress(job))
         except registry.JobFailed as failed:
@@ -68,10 +71,36 @@ def run(job_id: int) -> None:
             _finish(job_id, "done", result=result)
 
 
+@contextmanager
+def _heartbeat(job_id: int):
+    """Renew the worker's hold on the job while its work runs, also through long steps that
+    report no progress (rendering a sheet of 2,000 slips): a killed worker stops renewing."""
+    engine, lease, logger = db.engine, services.lease(), current_app.logger
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(lease.total_seconds() / 4):
+            try:
+                with engine.begin() as connection:
+                    statement = update(Job).where(Job.id == job_id).values(lease_until=utcnow() + lease)
+                    connection.execute(statement)
+            except Exception:  # the database busy or gone for a moment: the next beat may do
+                logger.warning("job %s: could not renew its hold", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _finish(job_id: int, state: str, **values) -> None:
     """Record how the job ended and when its results go."""
     keep = timedelta(hours=current_app.config["JOBS_KEEP_HOURS"])
     now = utcnow()
     values |= {"state": state, "finished_at": now, "expires_at": now + keep, "lease_until": None}
-    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+    statement = update(Job).where(Job.id == job_id).values(**values)
+    db.session.execute(statement.execution_options(synchronize_session=False))
     db.session.commit()

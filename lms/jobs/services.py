@@ -83,9 +83,10 @@ def claim(job_id: int) -> Job | None:
         .where(Job.id == job_id, claimable)
         .values(state="running", lease_until=now + lease(), runs=Job.runs + 1, started_at=now)
         .returning(Job.id)
+        .execution_options(synchronize_session=False)
     ).first()
     db.session.commit()
-    return db.session.get(Job, job_id) if taken else None
+    return db.session.get(Job, job_id, populate_existing=True) if taken else None
 
 
 def housekeeping() -> None:

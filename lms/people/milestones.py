@@ -8,12 +8,19 @@ from lms.auth.models import User
 from lms.clock import utcnow
 from lms.extensions import db
 
+# "fetch": the updated row is found in the session by its key, where the default ("evaluate")
+# tests every object in the session, which made issuing 5,000 certificates in one job quadratic.
+SYNC = {"synchronize_session": "fetch"}
+
 
 def mark_milestone(user_id: int, column) -> None:
     """Set a user's milestone time once, the first time it happens (flushes)."""
-    db.session.execute(update(User).where(User.id == user_id, column.is_(None)).values({column: utcnow()}))
+    statement = update(User).where(User.id == user_id, column.is_(None)).values({column: utcnow()})
+    db.session.execute(statement.execution_options(**SYNC))
 
 
 def clear_certified(user_id: int) -> None:
     """The user holds no valid certificate any more (flushes)."""
-    db.session.execute(update(User).where(User.id == user_id).values(certified_at=None))
+    db.session.execute(
+        update(User).where(User.id == user_id).values(certified_at=None).execution_options(**SYNC)
+    )
