@@ -133,6 +133,14 @@ MATRIX |= {
         | {"cell_head_out_of_scope": 404, "admin": 302},
         {"course_id": "{course}"},
     ),
+    # More tries: {target} is in no batch of the Kolkata trainer's, and nobody gives themself tries.
+    "batches.tries": (
+        "GET",
+        "/people/{target}/tries/{course}",
+        {"anonymous": SIGN_IN, "sahayak": 404, "trainer": 404, "cell_head_in_scope": 200}
+        | {"cell_head_out_of_scope": 404, "admin": 200},
+    ),
+    "batches.batch_tries": ("POST", "/batches/{batch}/tries", BATCH_ACTORS),  # no reason: back with a message
     "batches.enter_code": ("GET", "/join", EVERYONE),
     "batches.join": ("GET", "/join/{code}", EVERYONE),
     "batches.register": ("POST", "/join/{code}/register", dict.fromkeys(VISITORS, 400)),  # an empty form

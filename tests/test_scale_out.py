@@ -94,6 +94,9 @@ def deployment(database, limiter_prefix, tmp_path_factory):
         "RATELIMIT_KEY_PREFIX": limiter_prefix,
         "LOGIN_LIMIT_PER_PHONE": f"{LOGIN_LIMIT} per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per 15 minutes",  # every visitor here is 127.0.0.1
+        # Issue in the request, so both instances race on the serial counter themselves (two
+        # job workers racing are tested in tests/jobs/test_workers.py).
+        "JOBS_INLINE_MAX": ELIGIBLE,
     }
     seed(settings | {"INSTANCE_PATH": str(tmp / "seed")})
     a = start(settings | {"INSTANCE_PATH": str(tmp / "a")}, tmp / "a.log")
@@ -197,7 +200,9 @@ def issue_all(server: Server, browser: Browser, start_line: threading.Barrier, o
     assert f"Issue to all {ELIGIBLE} shown" in page.text
     token = csrf_token_from(page.text)
     start_line.wait(timeout=30)
-    reply = browser.post(server.url + "/certificates/issue", {"csrf_token": token, "all": "1"})
+    reply = browser.post(
+        server.url + "/certificates/issue", {"csrf_token": token, "all": "1", "confirmed": "1"}
+    )
     outcomes.append((reply, browser.get(server.url + reply.location).text if reply.status == 302 else ""))
 
 

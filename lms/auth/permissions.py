@@ -38,6 +38,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "issue_certificates": frozenset({CELL_HEAD, ADMIN}),  # issue, revoke, download for the area
     "see_dashboard": frozenset({CELL_HEAD, ADMIN}),  # dashboards, exports, the cascade
     "set_targets": frozenset({CELL_HEAD, ADMIN}),
+    # more tries at a quiz for learners in the area (batch leaders: for their members, see
+    # batches/attempts.py)
+    "grant_attempts": frozenset({CELL_HEAD, ADMIN}),
     "see_quiz_reports": frozenset({TRAINER, CELL_HEAD, ADMIN}),  # per question, over their batches
     "run_workshops": frozenset({TRAINER, ADMIN}),  # their batches are the top of a cascade
     "see_all_jobs": frozenset({ADMIN}),  # everyone else sees the background jobs they started

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from lms.forms import Form
@@ -49,3 +50,26 @@ class MembersCsvForm(Form):
     file = FileField(
         _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv"], _l("Choose a .csv file."))]
     )
+
+
+TRIES_CHOICES = [
+    SelectChoice("1", _l("1 more try")),
+    SelectChoice("2", _l("2 more tries")),
+    SelectChoice("3", _l("3 more tries")),
+    SelectChoice("reset", _l("Start again: the quiz's full number of tries")),
+]
+
+
+class GiveTriesForm(Form):
+    """More tries at one quiz for one learner, with the reason."""
+
+    quiz_id = SelectField(_l("Quiz"), coerce=int, validators=[InputRequired()])
+    tries = SelectField(_l("Tries"), choices=TRIES_CHOICES, default="1", validators=[InputRequired()])
+    reason = StringField(_l("Why (kept in the audit log)"), validators=[DataRequired(), Length(max=300)])
+
+
+class BatchTriesForm(Form):
+    """One more try at a quiz for every member out of tries at it."""
+
+    quiz_id = HiddenField(validators=[DataRequired()])
+    reason = StringField(_l("Why (kept in the audit log)"), validators=[DataRequired(), Length(max=300)])

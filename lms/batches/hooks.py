@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from lms import hooks
 from lms.auth.models import Role, User
 from lms.auth.permissions import may
-from lms.batches import services
+from lms.batches import attempts, services
 from lms.batches.models import Batch, Membership
 from lms.people.jobs import register_rule
 
@@ -17,6 +17,12 @@ def leadership_section(actor: User, person: User) -> tuple[str, dict] | None:
         return None
     completed = services.completed_courses(person)
     return ("batches/_leadership.html", {"completed": completed}) if completed else None
+
+
+def tries_section(actor: User, person: User) -> tuple[str, dict] | None:
+    """On a learner's page, for whoever may give them more tries: their courses' quiz tries."""
+    courses = attempts.courses_with_tries(actor, person)
+    return ("batches/_tries.html", {"courses": courses}) if courses else None
 
 
 def joined_courses(user_id: int) -> Select[tuple[int]]:
@@ -38,5 +44,6 @@ def init_app(app: Flask) -> None:
     """Answer the hooks of people (person_sections) and learning (enrolled_courses), and say
     how a background import into a batch works."""
     hooks.register(app, "person_sections", leadership_section)
+    hooks.register(app, "person_sections", tries_section)
     hooks.register(app, "enrolled_courses", joined_courses)
     register_rule(app, "batch_members", member_import_rule)

@@ -4,11 +4,21 @@ import io
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth.permissions import requires
-from lms.batches import services
-from lms.batches.forms import BatchForm, CodeForm, LeaderForm, MembersCsvForm, RegisterForm
+from lms.batches import attempts, services
+from lms.batches.forms import (
+    BatchForm,
+    BatchTriesForm,
+    CodeForm,
+    GiveTriesForm,
+    LeaderForm,
+    MembersCsvForm,
+    RegisterForm,
+)
 from lms.batches.poster import poster_pdf
 from lms.errors import NotFound
 from lms.extensions import limiter
@@ -75,11 +85,74 @@ def detail(batch_id: int):
 def _detail_page(batch, csv_form: MembersCsvForm, problems: list[str] = (), status: int = 200):
     """The batch page: roster, quiz results and the CSV form (with any problems)."""
     rows = services.roster(batch)
+    stuck = attempts.stuck_members(batch)
     page = render_template(
         "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows),
         form=EmptyForm(), csv_form=csv_form, course=batch.course.live_version, problems=list(problems),
+        stuck=stuck, stuck_people={user_id for ids in stuck.values() for user_id in ids},
     )  # fmt: skip
     return page, status
+
+
+@bp.route("/people/<int:user_id>/tries/<int:course_id>", methods=["GET", "POST"])
+@login_required
+def tries(user_id: int, course_id: int):
+    """A learner's tries at each quiz of a course, and more tries at one, with the reason."""
+    learner, course, quizzes = attempts.learner_tries(current_user, user_id, course_id)
+    form = GiveTriesForm()
+    form.quiz_id.choices = [SelectChoice(item.quiz.id, item.title) for item in quizzes]
+    if request.method == "GET" and request.args.get("quiz", type=int):
+        form.quiz_id.data = request.args.get("quiz", type=int)
+    batch_id = request.args.get("batch", type=int)
+    if form.validate_on_submit():
+        extra = None if form.tries.data == "reset" else int(form.tries.data)
+        try:
+            left = attempts.give_tries(
+                current_user, learner.id, course.id, form.quiz_id.data, extra, form.reason.data
+            )
+        except attempts.GrantRefused as refused:
+            form.reason.errors.append(str(refused))
+        else:
+            flash(
+                ngettext(
+                    "%(name)s now has %(num)d try left.", "%(name)s now has %(num)d tries left.", left,
+                    name=learner.name,
+                ),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for("batches.tries", user_id=learner.id, course_id=course.id, batch=batch_id))
+    return render_template(
+        "batches/tries.html", learner=learner, course=course, quizzes=quizzes, form=form, batch_id=batch_id
+    )
+
+
+@bp.post("/batches/<int:batch_id>/tries")
+@login_required
+def batch_tries(batch_id: int):
+    """One more try at a quiz for every member out of tries at it."""
+    batch = services.get_batch(current_user, batch_id)
+    form = BatchTriesForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash(_("Say why, for the record."), "error")
+        return redirect(url_for("batches.detail", batch_id=batch.id))
+    try:
+        quiz_id = int(form.quiz_id.data)
+    except ValueError:
+        abort(400)
+    try:
+        given = attempts.give_batch_one_more_try(current_user, batch, quiz_id, form.reason.data)
+    except attempts.GrantRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(
+            ngettext(
+                "%(num)d member was given one more try.", "%(num)d members were given one more try.", given
+            ),
+            "success",
+        )
+    return redirect(url_for("batches.detail", batch_id=batch.id))
 
 
 @bp.post("/batches/<int:batch_id>/<any(open, close):action>")

@@ -1,4 +1,4 @@
-"""Certificates, their serial counters, and the audit log."""
+"""Certificates and their serial counters."""
 
 from datetime import datetime
 
@@ -53,14 +53,3 @@ class SerialCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
-
-
-class AuditEvent(db.Model):
-    """Who did what to which record, when (certificate issue and revocation…)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    action: Mapped[str] = mapped_column(String(32), index=True)
-    subject: Mapped[str] = mapped_column(String(64))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

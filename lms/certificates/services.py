@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.auth.audit import audit
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import may, region_ids_under, users_in_scope
 from lms.batches.models import Membership
-from lms.certificates.models import AuditEvent, Certificate, SerialCounter
+from lms.certificates.models import Certificate, SerialCounter
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
-from lms.database import insert_ignore
+from lms.database import insert_ignore, many_commits
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
@@ -41,8 +42,9 @@ class Eligible:
 def eligible(
     actor: User, course_id: int | None = None, batch_id: int | None = None, region: Region | None = None
 ):
-    """Completions in the actor's scope that may get a certificate, filtered."""
-    scoped = users_in_scope(actor).where(User.role != Role.ADMIN).subquery()
+    """Completions in the actor's scope that may get a certificate, filtered. Never the
+    actor's own: a cell head who completed a course is certified by someone else."""
+    scoped = users_in_scope(actor).where(User.role != Role.ADMIN, User.id != actor.id).subquery()
     valid = exists().where(
         Certificate.user_id == Completion.user_id,
         Certificate.course_id == Completion.course_id,
@@ -67,6 +69,13 @@ def eligible(
     return [Eligible(*row) for row in db.session.execute(query)]
 
 
+def issue_preview(actor: User, pairs: list[tuple[int, int]]) -> list[Eligible]:
+    """The pairs the actor would certify, as eligible completions (for a confirmation: never
+    the name of someone the actor may not see)."""
+    wanted = set(pairs)
+    return [item for item in eligible(actor) if (item.user.id, item.course.id) in wanted]
+
+
 def issue(
     actor: User, pairs: list[tuple[int, int]], each: Callable[[Certificate], None] | None = None
 ) -> tuple[list[Certificate], int]:
@@ -79,16 +88,17 @@ def issue(
         raise CertificateError(_l("Only cell heads and admins issue certificates."))
     allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
     issued, skipped = [], 0
-    for pair in dict.fromkeys(pairs):
-        item = allowed.get(pair)
-        if item is None:
-            skipped += 1
-            continue
-        try:
-            issued.append(_issue_one(actor, item, each))
-        except IntegrityError:
-            db.session.rollback()
-            skipped += 1
+    with many_commits():
+        for pair in dict.fromkeys(pairs):
+            item = allowed.get(pair)
+            if item is None:
+                skipped += 1
+                continue
+            try:
+                issued.append(_issue_one(actor, item, each))
+            except IntegrityError:
+                db.session.rollback()
+                skipped += 1
     return issued, skipped
 
 
@@ -121,7 +131,10 @@ def next_serial(year: int) -> str:
     """DS-YEAR-NNNNNN, sequential per year: the counter row is locked by the UPDATE (flushes)."""
     insert_ignore(SerialCounter, year=year, last=0)
     statement = update(SerialCounter).where(SerialCounter.year == year).values(last=SerialCounter.last + 1)
-    number = db.session.execute(statement.returning(SerialCounter.last)).scalar_one()
+    # Not synchronised with the session: no counter object is ever loaded, and looking for
+    # one among thousands of objects per certificate made big issues quadratic.
+    statement = statement.returning(SerialCounter.last).execution_options(synchronize_session=False)
+    number = db.session.execute(statement).scalar_one()
     return f"DS-{year}-{number:06d}"
 
 
@@ -139,13 +152,6 @@ def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
         "issued_on": moment.date().isoformat(),
         "completed_on": item.completed_at.date().isoformat(),
     }
-
-
-def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:
-    """Add an audit event to the current transaction (the caller commits)."""
-    db.session.add(
-        AuditEvent(actor_id=actor and actor.id, action=action, subject=subject, detail=detail, at=utcnow())
-    )
 
 
 def revoke(actor: User, code: str, reason: str) -> Certificate:

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.auth.permissions import may, requires
@@ -89,13 +90,30 @@ def issue():
             for value in request.form.getlist("pair")
             if _pair(value)
         ]
+    if not pairs:
+        flash(_("Tick at least one person to issue a certificate to."), "error")
+        return redirect(url_for("certificates.index", **request.args))
+    if len(pairs) > 1 and not request.form.get("confirmed"):  # many at once: ask first
+        people = services.issue_preview(current_user, pairs)
+        return render_template(
+            "certificates/confirm_issue.html", people=people, count=len(people),
+            everyone=bool(request.form.get("all")), chosen=request.form.getlist("pair"), form=EmptyForm(),
+        )  # fmt: skip
     if not jobs.inline(len(pairs)):
         job = certificate_jobs.start_issue(current_user, pairs)
         return redirect(url_for("jobs.job", job_id=job.id))
     issued, skipped = services.issue(current_user, pairs)
-    flash(_("%(count)d certificates issued.", count=len(issued)), "success")
+    if issued:
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued)), "success")
     if skipped:
-        flash(_("%(count)d were skipped: already certified or not eligible.", count=skipped), "info")
+        flash(
+            ngettext(
+                "%(num)d was skipped: already certified or not eligible.",
+                "%(num)d were skipped: already certified or not eligible.",
+                skipped,
+            ),
+            "info",
+        )
     return redirect(url_for("certificates.index", **request.args))
 
 

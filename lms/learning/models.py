@@ -62,6 +62,8 @@ class QuizProgress(db.Model):
     quiz_key: Mapped[str] = mapped_column(String(100))
     round: Mapped[int] = mapped_column(default=1)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Tries given beyond the quiz's `attempts` by a trainer, cell head or admin (audited).
+    extra_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     best_score: Mapped[int] = mapped_column(default=0)
     passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

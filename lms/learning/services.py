@@ -178,6 +178,30 @@ def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
     return db.session.execute(query).scalar()
 
 
+def allowed_attempts(quiz: Quiz, status: QuizProgress | None) -> int | None:
+    """Tries the user has at this quiz in its round: its limit plus any given (None: no limit)."""
+    if quiz.attempts is None:
+        return None
+    return quiz.attempts + (status.extra_attempts if status is not None else 0)
+
+
+def out_of_tries(quiz: Quiz, status: QuizProgress | None) -> bool:
+    """Whether the user has used every try they have at this quiz."""
+    allowed = allowed_attempts(quiz, status)
+    return allowed is not None and status is not None and status.attempts >= allowed
+
+
+def give_attempts(user_id: int, course_id: int, quiz: Quiz, extra: int) -> QuizProgress:
+    """Add `extra` tries at the quiz's current round, atomically in SQL (flushes)."""
+    keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "round": quiz.round}
+    insert_ignore(QuizProgress, **keys, attempts=0, best_score=0)
+    statement = (
+        update(QuizProgress).filter_by(**keys).values(extra_attempts=QuizProgress.extra_attempts + extra)
+    )
+    db.session.execute(statement.execution_options(synchronize_session="fetch"))
+    return db.session.execute(select(QuizProgress).filter_by(**keys)).scalar_one()
+
+
 def retake_asked(user: User, quiz: Quiz, course_id: int) -> bool:
     """Whether the user took this quiz in an earlier round: it was updated, to be taken again."""
     query = select(QuizProgress.id).where(
@@ -241,8 +265,10 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     """Check the attempt limit, grade, add the attempt and the best result, maybe complete (flushes)."""
     course = quiz.version.course
     status = quiz_status(user, quiz, course.id)
-    if quiz.attempts is not None and status is not None and status.attempts >= quiz.attempts:
-        raise QuizRefused(_l("You have used all %(count)d attempts at this quiz.", count=quiz.attempts))
+    if out_of_tries(quiz, status):
+        raise QuizRefused(
+            _l("You have used all %(count)d attempts at this quiz.", count=allowed_attempts(quiz, status))
+        )
     graded = grade(quiz.spec, answers, quiz.pass_mark)
     moment = utcnow()
     attempt = Attempt(

@@ -35,11 +35,14 @@ def lesson(slug: str, lesson_slug: str):
     for quiz in item.quizzes:
         token = services.attempt_token(current_user, quiz, tokens)
         seed = quizforms.read_token(token)["s"]
+        status = services.quiz_status(current_user, quiz, found.id)
         quizzes[quiz.key] = {
             "quiz": quiz,
             "token": token,
             "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
-            "status": services.quiz_status(current_user, quiz, found.id),
+            "status": status,
+            "allowed": services.allowed_attempts(quiz, status),
+            "out_of_tries": services.out_of_tries(quiz, status),
             "updated": services.retake_asked(current_user, quiz, found.id),
         }
     if tokens != session.get("quiz_tokens"):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
 from lms.auth.models import Region
 from lms.extensions import db
@@ -144,8 +145,17 @@ def refresh_paths(regions: list[Region]) -> None:
 
 
 def find_region(code: str) -> Region | None:
-    """The region with this code, if any."""
-    return db.session.execute(db.select(Region).filter_by(code=code)).scalar_one_or_none()
+    """The region with this code as typed, in any case (`ac-bhabanipur`), if any."""
+    code = (code or "").strip()
+    exact = db.session.execute(db.select(Region).filter_by(code=code)).scalar_one_or_none()
+    if exact is not None or not code:
+        return exact
+    # Codes are unique as written; if two differ only in case, the typed code is ambiguous.
+    found = db.session.execute(
+        db.select(Region).where(func.upper(Region.code) == code.upper()).limit(2)
+    ).scalars()
+    matches = list(found)
+    return matches[0] if len(matches) == 1 else None
 
 
 def path_ids(region: Region) -> list[int]:

@@ -14,6 +14,7 @@ from lms.extensions import db
 from lms.i18n import language_list, languages
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
+from lms.people.regions import find_region
 from lms.phones import PhoneError, normalise_phone
 
 USER_COLUMNS = ("name", "phone", "region")
@@ -74,7 +75,7 @@ def _region_for(code: str | None, role: str) -> Region | None:
         if role == Role.ADMIN:
             return None
         raise PersonError(_l("A region code is required."))
-    region = db.session.execute(db.select(Region).filter_by(code=code)).scalar_one_or_none()
+    region = find_region(code)
     if region is None:
         raise PersonError(_l("Unknown region %(code)s.", code=code))
     return region

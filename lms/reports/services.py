@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from lms.auth.models import Region, Role, User
@@ -36,6 +38,7 @@ class Dashboard:
     region: Region
     total: Figures
     rows: list[Figures]
+    leaf: bool = False  # no child regions (a booth): its people are listed by name
 
 
 def default_region(actor: User) -> Region:
@@ -92,7 +95,7 @@ def dashboard(region: Region, sort: str = "name") -> Dashboard:
         figures = Figures(None, registered, learning, done, certs)
         row.add(figures)
         total.add(figures)
-    return Dashboard(region, total, sort_rows(list(rows.values()), sort))
+    return Dashboard(region, total, sort_rows(list(rows.values()), sort), leaf=not children)
 
 
 def sort_rows(rows: list[Figures], sort: str) -> list[Figures]:
@@ -100,3 +103,15 @@ def sort_rows(rows: list[Figures], sort: str) -> list[Figures]:
     if sort in SORTS[1:]:
         return sorted(rows, key=lambda row: (-getattr(row, sort), row.region.name if row.region else ""))
     return sorted(rows, key=lambda row: (row.region is not None, row.region.name if row.region else ""))
+
+
+def people_here(region: Region, page: int) -> Pagination:
+    """The sahayaks whose home region is exactly this one, by name, a page at a time, with
+    their milestones (the booth view lists its people)."""
+    query = (
+        select(User)
+        .where(User.region_id == region.id, User.role == Role.SAHAYAK.value)
+        .order_by(User.name, User.id)
+    )
+    per_page = current_app.config["USERS_PER_PAGE"]
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

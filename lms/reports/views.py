@@ -55,6 +55,7 @@ def dashboard():
         burn=burn,
         burn_chart=progress.chart(burn),
         form=TargetForm(obj=burn.target),
+        people=services.people_here(region, request.args.get("page", 1, type=int)) if board.leaf else None,
     )
 
 

@@ -34,7 +34,7 @@ def test_issue_download_verify_revoke(world, sample_course, live_server, browser
     head.get_by_role("link", name="Certificates for this batch").click()
     assert "Sahayak Kolkata" in head.content()
     head.get_by_role("button", name="Issue to all 1 shown").click()
-    assert "1 certificates issued." in head.content()
+    assert "1 certificate issued." in head.content()
     cert = db.session.execute(db.select(Certificate)).scalar_one()
 
     learner = browser.new_context(**phone).new_page()

@@ -5,9 +5,10 @@ import threading
 
 import pytest
 
+from lms.auth.audit import AuditEvent
 from lms.auth.models import User
 from lms.certificates import services
-from lms.certificates.models import AuditEvent, Certificate
+from lms.certificates.models import Certificate
 from lms.courses.parser import parse_course
 from lms.courses.services import publish
 from lms.errors import NotFound
@@ -58,6 +59,18 @@ def test_issue_numbers_serially_and_snapshots_everything(graduates, sample_cours
     assert [(e.action, e.subject, e.actor_id) for e in events] == [
         ("certificate.issue", c.serial, graduates.admin.id) for c in issued
     ]
+
+
+def test_nobody_certifies_themself(graduates, sample_course, make_user):
+    from lms.auth.models import Role
+
+    other_head = make_user(Role.CELL_HEAD, region=graduates.kolkata, name="Another head")
+    complete(graduates.head_kol, sample_course)
+    assert "Head Kolkata" not in {item.user.name for item in services.eligible(graduates.head_kol)}
+    own = (graduates.head_kol.id, sample_course.course_id)
+    assert services.issue(graduates.head_kol, [own]) == ([], 1)
+    assert "Head Kolkata" in {item.user.name for item in services.eligible(other_head)}
+    assert [cert.user_id for cert in services.issue(other_head, [own])[0]] == [graduates.head_kol.id]
 
 
 def test_out_of_scope_and_repeats_are_skipped(graduates, sample_course):

@@ -150,14 +150,18 @@ def test_cell_head_issues_from_the_web_selected_and_all(client, auth, graduates,
     assert [c.user_id for c in db.session.execute(db.select(Certificate)).scalars()] == [
         graduates.sahayak_kol.id
     ]
-    response = client.post("/certificates/issue", data={"all": "1"}, follow_redirects=True)
+    asked = client.post("/certificates/issue", data={"all": "1"}).get_data(as_text=True)
+    assert "Issue 3 certificates?" in asked and "Extra 0" in asked  # asked first: nothing issued yet
+    assert db.session.execute(db.select(db.func.count(Certificate.id))).scalar() == 1
+    assert 'name="confirmed" value="1"' in asked and 'name="all" value="1"' in asked
+    response = client.post("/certificates/issue", data={"all": "1", "confirmed": "1"}, follow_redirects=True)
     assert "3 certificates issued." in response.get_data(as_text=True)
     again = client.post(
         "/certificates/issue",
         data={"pair": f"{graduates.sahayak_kol.id}:{sample_course.course_id}"},
         follow_redirects=True,
     )
-    assert "1 were skipped" in again.get_data(as_text=True)
+    assert "1 was skipped" in again.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(Certificate.id))).scalar() == 4
 
 
@@ -268,3 +272,29 @@ def test_filters_by_course_and_region(client, auth, graduates, sample_course):
     assert "Sahayak Darjeeling" in page and "Sahayak Kolkata" not in page
     page = client.get("/certificates/", query_string={"course": 999}).get_data(as_text=True)
     assert "Nobody in your area is waiting for a certificate." in page
+
+
+def test_issuing_nothing_says_so_and_several_are_confirmed_first(
+    client, auth, graduates, sample_course, make_user
+):
+    other = make_user(region=graduates.kolkata, name="Other graduate")
+    complete(other, sample_course)
+    auth.login(graduates.head_kol)
+    nothing = client.post("/certificates/issue", data={}, follow_redirects=True).get_data(as_text=True)
+    assert "Tick at least one person" in nothing and "certificates issued" not in nothing
+    pairs = [f"{user.id}:{sample_course.course_id}" for user in (graduates.sahayak_kol, other)]
+    asked = client.post("/certificates/issue", data={"pair": pairs}).get_data(as_text=True)
+    assert "Issue 2 certificates?" in asked and "Other graduate" in asked and "Sahayak Kolkata" in asked
+    assert all(f'name="pair" value="{pair}"' in asked for pair in pairs) and 'name="all"' not in asked
+    assert db.session.execute(db.select(Certificate)).first() is None
+    done = client.post("/certificates/issue", data={"pair": pairs, "confirmed": "1"}, follow_redirects=True)
+    assert "2 certificates issued." in done.get_data(as_text=True)
+
+
+def test_the_confirmation_never_names_someone_out_of_scope(client, auth, graduates, sample_course):
+    auth.login(graduates.head_kol)
+    pairs = [
+        f"{user.id}:{sample_course.course_id}" for user in (graduates.sahayak_kol, graduates.sahayak_dar)
+    ]
+    asked = client.post("/certificates/issue", data={"pair": pairs}).get_data(as_text=True)
+    assert "Issue 1 certificate?" in asked and "Sahayak Darjeeling" not in asked

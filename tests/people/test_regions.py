@@ -121,3 +121,12 @@ def test_cli_import_reports_lines_and_writes_nothing(runner, tmp_path):
     assert "5 regions created, 0 updated." in result.output
     result = runner.invoke(args=["regions", "import", str(good)])
     assert "0 regions created, 5 updated." in result.output
+
+
+def test_a_typed_code_is_found_in_any_case_unless_that_is_ambiguous(app):
+    import_regions(TREE.encode(), "tree.csv")
+    assert find_region(" ac-bha ").code == "AC-BHA" and find_region("wb-kol").code == "WB-KOL"
+    assert find_region("AC-BHA").code == "AC-BHA" and find_region("") is None and find_region("nope") is None
+    import_regions(b"code,name,kind,parent\nac-bha,Another,assembly,WB-KOL\n", "more.csv")
+    assert find_region("ac-bha").name == "Another" and find_region("AC-BHA").name == "Bhabanipur"
+    assert find_region("Ac-Bha") is None  # two codes differ only in case: say it is unknown

@@ -162,3 +162,27 @@ def test_exports_and_dashboard_need_no_more_queries_as_rows_grow(app, population
     for _ in range(30):
         make_user(region=world.booth)
     assert count_queries(export_all) == few
+
+
+def test_the_booth_view_lists_its_people_a_page_at_a_time(app, client, auth, population, world):
+    app.config["USERS_PER_PAGE"] = 5
+    here = sorted((u for u in population if u.region_id == world.booth.id), key=lambda u: (u.name, u.id))
+    assert len(here) > 5
+    auth.login(world.head_kol)
+    first = client.get("/reports/", query_string={"region": world.booth.code}).get_data(as_text=True)
+    assert "Sahayaks here" in first and f"Page 1 of {-(-len(here) // 5)}" in first
+    assert all(f'href="/people/{u.id}"' in first for u in here[:5])
+    assert f'href="/people/{here[5].id}"' not in first
+    second = client.get("/reports/", query_string={"region": world.booth.code, "page": 2}).get_data(
+        as_text=True
+    )
+    assert f'href="/people/{here[5].id}"' in second
+    for person in here:  # each on its page, with dates where they reached a milestone
+        page = client.get(
+            "/reports/", query_string={"region": world.booth.code, "page": here.index(person) // 5 + 1}
+        ).get_data(as_text=True)
+        row = page.split(f'href="/people/{person.id}"', 1)[1].split("</tr>", 1)[0]
+        milestones = (person.started_at, person.completed_at, person.certified_at)
+        assert row.count("—") == sum(moment is None for moment in milestones)
+    district = client.get("/reports/").get_data(as_text=True)
+    assert "Sahayaks here" not in district  # regions with regions below list regions, not people

@@ -214,7 +214,7 @@ def _certify(made: Hostile, app) -> None:
     complete(made.joiner, version)
     complete(user_named("MemberName"), version)
     head = signed_in(app, made.head)
-    assert head.post("/certificates/issue", data={"all": "1"}).status_code == 302
+    assert head.post("/certificates/issue", data={"all": "1", "confirmed": "1"}).status_code == 302
     made.certificates = list(
         db.session.execute(db.select(Certificate.code).order_by(Certificate.id)).scalars()
     )

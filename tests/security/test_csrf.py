@@ -60,6 +60,27 @@ def valid_draft(world, version) -> None:
     )
 
 
+def safe_password_quiz() -> str:
+    from tests.learning.quizzing import quiz
+
+    return str(quiz("safe-password").id)
+
+
+def out_of_tries(world, version) -> None:
+    """The Kolkata sahayak, a member of the Kolkata trainer's batch, used every try."""
+    from lms.batches.models import Batch, Membership
+    from lms.learning.models import QuizProgress
+
+    batch = db.session.execute(db.select(Batch)).scalars().first()
+    db.session.add(Membership(batch_id=batch.id, user_id=world.sahayak_kol.id))
+    db.session.add(
+        QuizProgress(
+            user_id=world.sahayak_kol.id, course_id=version.course_id, quiz_key="safe-password", attempts=3
+        )
+    )
+    db.session.commit()
+
+
 VALID_POSTS = {
     "auth.login": ValidPost("anonymous", lambda c: {"phone": c["phone"], "password": PASSWORD}),
     "auth.logout": ValidPost("sahayak"),
@@ -92,12 +113,18 @@ VALID_POSTS = {
     ),
     "batches.enter_code": ValidPost("sahayak", lambda c: {"code": c["code"]}, changes_state=False),
     "batches.join": ValidPost("sahayak"),
+    "batches.tries": ValidPost(
+        "cell_head_in_scope", lambda c: {"quiz_id": safe_password_quiz(), "tries": "1", "reason": "Network failed"}
+    ),
+    "batches.batch_tries": ValidPost(
+        "trainer", lambda c: {"quiz_id": safe_password_quiz(), "reason": "Revision class"}, out_of_tries
+    ),
     "batches.register": ValidPost(
         "anonymous",
         lambda c: {"name": "New", "phone": "9830011111", "region_id": c["region"], "password": "long-pass-1", "confirm": "long-pass-1"},
     ),
     "certificates.issue": ValidPost(
-        "cell_head_in_scope", lambda c: {"all": "1"}, lambda world, version: complete(world.sahayak_kol, version)
+        "cell_head_in_scope", lambda c: {"all": "1", "confirmed": "1"}, lambda world, version: complete(world.sahayak_kol, version)
     ),
     "certificates.revoke": ValidPost("cell_head_in_scope", lambda c: {"reason": "Issued by mistake"}),
     "certificates.selection_zip": ValidPost("cell_head_in_scope", changes_state=False),
