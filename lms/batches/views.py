@@ -101,8 +101,9 @@ def tries(user_id: int, course_id: int):
     learner, course, quizzes = attempts.learner_tries(current_user, user_id, course_id)
     form = GiveTriesForm()
     form.quiz_id.choices = [SelectChoice(item.quiz.id, item.title) for item in quizzes]
-    if request.method == "GET" and request.args.get("quiz", type=int):
-        form.quiz_id.data = request.args.get("quiz", type=int)
+    if request.method == "GET":  # the quiz they are stuck at, unless one was asked for
+        stuck = next((item.quiz.id for item in quizzes if item.out_of_tries and not item.passed), None)
+        form.quiz_id.data = request.args.get("quiz", type=int) or stuck
     batch_id = request.args.get("batch", type=int)
     if form.validate_on_submit():
         extra = None if form.tries.data == "reset" else int(form.tries.data)

@@ -17,6 +17,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 def worker_command(workers: int) -> None:
     """Run jobs until stopped (Ctrl-C or SIGTERM finish the job at hand first)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # seven INFO lines per PDF otherwise
     services.housekeeping()  # jobs a killed worker left half-done are taken up again
     db.session.remove()
     db.engine.dispose()  # worker processes open their own connections

@@ -181,3 +181,18 @@ def test_the_learners_page_links_to_their_tries(client, auth, world, batch):
     auth.logout()
     auth.login(world.head_dar)
     assert client.get(f"/people/{world.sahayak_kol.id}").status_code == 404
+
+
+def test_the_tries_page_starts_at_the_quiz_the_learner_is_stuck_at(client, auth, world, batch):
+    url = f"/people/{world.sahayak_kol.id}/tries/{batch.course_id}"
+    chosen = f'<option selected value="{quiz("safe-password").id}">'
+
+    def quiz_select() -> str:
+        return client.get(url).get_data(as_text=True).split('id="quiz_id"', 1)[1].split("</select>", 1)[0]
+
+    auth.login(world.trainer_kol)
+    assert chosen not in quiz_select()  # not stuck yet: nothing chosen
+    auth.logout()
+    use_every_try(client, auth, world.sahayak_kol)
+    auth.login(world.trainer_kol)
+    assert chosen in quiz_select()
