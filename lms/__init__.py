@@ -90,10 +90,12 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """Let packages answer the questions of the packages below them (lms/hooks.py)."""
     from lms.batches import hooks as batch_hooks
+    from lms.certificates import hooks as certificate_hooks
     from lms.learning import hooks as learning_hooks
 
     learning_hooks.init_app(app)
     batch_hooks.init_app(app)
+    certificate_hooks.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:

@@ -37,6 +37,19 @@ MATRIX = {
         {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 200, "cell_head_in_scope": 200}
         | {"cell_head_out_of_scope": 404, "admin": 200},
     ),
+    "people.edit": (
+        "GET",
+        "/people/{target}/edit",
+        {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 403, "cell_head_in_scope": 200}
+        | {"cell_head_out_of_scope": 404, "admin": 200},
+    ),
+    # An empty form: back to the person's page, saying a reason is needed.
+    "people.set_active": (
+        "POST",
+        "/people/{target}/deactivate",
+        {"anonymous": SIGN_IN, "sahayak": 403, "trainer": 403, "cell_head_in_scope": 302}
+        | {"cell_head_out_of_scope": 404, "admin": 302},
+    ),
     "people.import_users": (
         "GET",
         "/people/import",
@@ -166,6 +179,12 @@ MATRIX |= {
     ),
     "certificates.download": ("GET", "/certificates/{cert}.pdf", HOLDER),
     "certificates.revoke": ("GET", "/certificates/{cert}/revoke", ISSUERS_ONLY),
+    # The name is unchanged: back to the person's page, saying there is nothing to re-issue.
+    "certificates.reissue": (
+        "POST",
+        "/certificates/{cert}/reissue",
+        ISSUERS_ONLY | {"cell_head_in_scope": 302, "admin": 302},
+    ),
     "certificates.batch_zip": ("GET", "/batches/{batch}/certificates.zip", ISSUERS_ONLY),
     "certificates.selection_zip": (
         "POST",

@@ -6,7 +6,7 @@ extra quiz attempts granted, people corrected) adds an event in its own transact
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.clock import utcnow
@@ -22,6 +22,8 @@ class AuditEvent(db.Model):
     subject: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 def audit(actor: User | None, action: str, subject: str, detail: dict) -> None:

@@ -23,8 +23,9 @@ def init_login(app: Flask) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Load the signed-in user from the session."""
-    return db.session.get(User, int(user_id))
+    """Load the signed-in user from the session; a deactivated user's sessions end at once."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def require_password_change():

@@ -28,6 +28,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "see_people": frozenset({TRAINER, CELL_HEAD, ADMIN}),
     "import_people": frozenset({CELL_HEAD, ADMIN}),  # register people from a CSV file
     "grant_leadership": frozenset({CELL_HEAD, ADMIN}),  # let a graduate lead batches of their course
+    # correct name, phone, region and role; deactivate and reactivate (people/editing.py)
+    "edit_people": frozenset({CELL_HEAD, ADMIN}),
     # read every course's history and sources; upload new courses; edit, publish and unpublish
     # the courses they own (courses/owners.py)
     "publish_courses": frozenset({TRAINER, ADMIN}),

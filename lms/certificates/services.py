@@ -159,20 +159,46 @@ def revoke(actor: User, code: str, reason: str) -> Certificate:
     certificate = certificate_to_manage(actor, code)
     if not reason.strip():
         raise CertificateError(_l("Give a reason for revoking."))
-    if certificate.revoked_at is not None:
-        raise CertificateError(_l("This certificate is already revoked."))
-    certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = (
-        utcnow(),
-        actor.id,
-        reason.strip()[:500],
-    )
-    audit(actor, "certificate.revoke", certificate.serial, {"reason": certificate.revoke_reason})
-    db.session.flush()
+    _revoke(actor, certificate, reason)
     still_valid = select(Certificate.id).filter_by(user_id=certificate.user_id, revoked_at=None)
     if db.session.execute(still_valid).first() is None:
         clear_certified(certificate.user_id)
     db.session.commit()
     return certificate
+
+
+def _revoke(actor: User, certificate: Certificate, reason: str) -> None:
+    """Mark a valid certificate revoked, audited (flushes)."""
+    if certificate.revoked_at is not None:
+        raise CertificateError(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_by_id = utcnow(), actor.id
+    certificate.revoke_reason = reason.strip()[:500]
+    audit(actor, "certificate.revoke", certificate.serial, {"reason": certificate.revoke_reason})
+    db.session.flush()
+
+
+def reissue(actor: User, code: str) -> Certificate:
+    """After a name was corrected: revoke the certificate printed with the old name ("name
+    corrected") and issue a new one with the current details, in one transaction."""
+    certificate = certificate_to_manage(actor, code)
+    if certificate.revoked_at is None and certificate.snapshot.get("name") == certificate.user.name:
+        raise CertificateError(_l("The name on it is still right: there is nothing to re-issue."))
+    _revoke(actor, certificate, "name corrected")
+    wanted = (certificate.user_id, certificate.course_id)
+    item = next((item for item in eligible(actor) if (item.user.id, item.course.id) == wanted), None)
+    if item is None:  # the course stopped giving certificates, or it is the actor's own
+        db.session.rollback()
+        raise CertificateError(_l("A new certificate can't be issued for this course now."))
+    return _issue_one(actor, item, None)  # commits the revocation with it
+
+
+def needing_reissue(actor: User, person: User) -> list[Certificate]:
+    """The person's valid certificates printed with a name that is no longer theirs, where
+    the actor issues certificates."""
+    if not may(actor, "issue_certificates", person.region):
+        return []
+    query = select(Certificate).filter_by(user_id=person.id, revoked_at=None).order_by(Certificate.id)
+    return [cert for cert in db.session.execute(query).scalars() if cert.snapshot.get("name") != person.name]
 
 
 def certificate_for(actor: User, code: str) -> Certificate:

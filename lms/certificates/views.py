@@ -198,6 +198,29 @@ def prepare():
     return redirect(url_for("jobs.job", job_id=certificate_jobs.start_render(current_user, ids).id))
 
 
+@bp.post("/certificates/<code>/reissue")
+@login_required
+def reissue(code: str):
+    """Revoke a certificate printed with a corrected name and issue it again."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    old = services.certificate_to_manage(current_user, code)
+    try:
+        new = services.reissue(current_user, code)
+    except services.CertificateError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            _(
+                "Certificate %(old)s revoked; %(new)s issued with the corrected name.",
+                old=old.serial,
+                new=new.serial,
+            ),
+            "success",
+        )
+    return redirect(url_for("people.detail", user_id=old.user_id))
+
+
 @bp.get("/verify")
 @limiter.limit(verify_limit)
 def verify_form():

@@ -3,16 +3,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from lms import hooks
-from lms.auth.permissions import may_manage, requires, user_in_scope
+from lms.auth.permissions import MANAGEABLE_ROLES, may, may_manage, requires, user_in_scope
 from lms.auth.services import reset_password
 from lms.forms import EmptyForm
 from lms.jobs import services as jobs
+from lms.people import editing, queries, sheets
 from lms.people import jobs as import_jobs
-from lms.people import queries, sheets
 from lms.people.csvfiles import ImportFailed
-from lms.people.forms import ImportUsersForm
+from lms.people.forms import DeactivateForm, EditPersonForm, ImportUsersForm
+from lms.people.labels import role_name
+from lms.people.services import PersonError
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -34,9 +37,59 @@ def detail(user_id: int):
     Hook "person_sections"(actor, person): a (template, context) pair to show, or None."""
     person = user_in_scope(current_user, user_id)
     sections = [section for section in hooks.answers("person_sections", current_user, person) if section]
+    can_edit = may(current_user, "edit_people") and may_manage(current_user, person)
     return render_template(
-        "people/detail.html", person=person, can_reset=may_manage(current_user, person), sections=sections
-    )
+        "people/detail.html", person=person, can_reset=may_manage(current_user, person), sections=sections,
+        can_edit=can_edit, deactivate_form=DeactivateForm(), changes=editing.changes_of(current_user, person.id),
+    )  # fmt: skip
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("edit_people")
+def edit(user_id: int):
+    """Correct a person's name, number, region or role."""
+    person = editing.person_to_edit(current_user, user_id)
+    form = EditPersonForm(obj=person, region_code=person.region.code if person.region else "")
+    form.role.choices = [
+        SelectChoice(str(role), role_name(role)) for role in MANAGEABLE_ROLES[current_user.role]
+    ]
+    if form.validate_on_submit():
+        try:
+            changed = editing.edit_person(
+                current_user,
+                person.id,
+                form.name.data,
+                form.phone.data,
+                form.region_code.data,
+                form.role.data,
+            )
+        except PersonError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Saved.") if changed else _("Nothing was changed."), "success" if changed else "info")
+            return redirect(url_for("people.detail", user_id=person.id))
+    return render_template("people/edit.html", person=person, form=form)
+
+
+@bp.post("/<int:user_id>/<any(deactivate, reactivate):action>")
+@requires("edit_people")
+def set_active(user_id: int, action: str):
+    """Deactivate someone who left (with a reason), or bring them back."""
+    editing.person_to_edit(current_user, user_id)  # 404 before anything is said about the form
+    form = DeactivateForm()
+    form.validate_on_submit()  # the reason may be empty for reactivating; the service decides
+    if "csrf_token" in form.errors:
+        abort(400)
+    try:
+        person = editing.set_active(current_user, user_id, action == "reactivate", form.reason.data or "")
+    except PersonError as error:
+        flash(str(error), "error")
+        return redirect(url_for("people.detail", user_id=user_id))
+    if person.active:
+        flash(_("%(name)s can sign in again.", name=person.name), "success")
+    else:
+        flash(_("%(name)s was deactivated.", name=person.name), "success")
+    return redirect(url_for("people.detail", user_id=person.id))
 
 
 @bp.post("/<int:user_id>/reset-password")

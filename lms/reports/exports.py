@@ -67,12 +67,13 @@ def people_rows(region: Region) -> Iterator[list]:
         User.region_id,
         *(func.coalesce(sub.c.n, 0) for sub in counts.values()),
         last.c.at,
+        User.active,
     ).where(User.role == Role.SAHAYAK.value, _in_region(region))
     for sub in counts.values():
         query = query.outerjoin(sub, sub.c.user_id == User.id)
     query = query.outerjoin(last, last.c.user_id == User.id).order_by(User.id)
     paths = region_paths(region)
-    for name, phone, region_id, reads, done, certs, batches, at in db.session.execute(
+    for name, phone, region_id, reads, done, certs, batches, at, active in db.session.execute(
         query.execution_options(yield_per=CHUNK)
     ):
         yield [
@@ -84,6 +85,7 @@ def people_rows(region: Region) -> Iterator[list]:
             certs,
             batches,
             at.isoformat(timespec="minutes") if at else "",
+            "" if active else "deactivated",
         ]
 
 
@@ -96,6 +98,7 @@ PEOPLE_HEADER = [
     "certificates",
     "batches",
     "last_quiz_at",
+    "status",  # "deactivated" for people who left; their records stay
 ]
 
 

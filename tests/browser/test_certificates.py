@@ -65,3 +65,22 @@ def test_issue_download_verify_revoke(world, sample_course, live_server, browser
     )
     for page in (head, learner, visitor):
         page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_issuing_to_several_asks_first(world, sample_course, live_server, browser, make_user, javascript):
+    other = make_user(region=world.booth, name="Second Graduate")
+    for person in (world.sahayak_kol, other):
+        complete(person, sample_course)
+    page = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=javascript).new_page()
+    sign_in(page, live_server, world.head_kol.phone, PASSWORD)
+    page.goto(f"{live_server}/certificates/")
+    page.get_by_role("button", name="Issue to all 2 shown").click()
+    assert page.get_by_role("heading", name="Issue 2 certificates?").is_visible()
+    assert "Second Graduate" in page.content() and db.session.execute(db.select(Certificate)).first() is None
+    page.get_by_role("link", name="Cancel").click()
+    assert db.session.execute(db.select(Certificate)).first() is None
+    page.get_by_role("button", name="Issue to all 2 shown").click()
+    page.get_by_role("button", name="Yes, issue 2 certificates").click()
+    assert "2 certificates issued." in page.content()
+    assert db.session.execute(db.select(db.func.count(Certificate.id))).scalar() == 2

@@ -132,7 +132,9 @@ def test_people_csv_has_the_right_rows_and_columns(client, auth, population, wor
         "certificates",
         "batches",
         "last_quiz_at",
+        "status",
     ]
+    assert {row["status"] for row in rows} == {""}  # nobody deactivated here
     kolkata_person = next(row for row in rows if row["name"] == "Sahayak Kolkata")
     assert (
         kolkata_person["region_path"]

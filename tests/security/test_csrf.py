@@ -81,6 +81,12 @@ def out_of_tries(world, version) -> None:
     db.session.commit()
 
 
+def renamed(world, version) -> None:
+    """The Kolkata sahayak's name was corrected after their certificate was printed."""
+    world.sahayak_kol.name = "Sahayak Kolkata Das"
+    db.session.commit()
+
+
 VALID_POSTS = {
     "auth.login": ValidPost("anonymous", lambda c: {"phone": c["phone"], "password": PASSWORD}),
     "auth.logout": ValidPost("sahayak"),
@@ -113,6 +119,11 @@ VALID_POSTS = {
     ),
     "batches.enter_code": ValidPost("sahayak", lambda c: {"code": c["code"]}, changes_state=False),
     "batches.join": ValidPost("sahayak"),
+    "people.edit": ValidPost(
+        "cell_head_in_scope", lambda c: {"name": "Corrected Name", "phone": c["phone"], "region_code": "B-KOL-1", "role": "sahayak"}
+    ),
+    "people.set_active": ValidPost("cell_head_in_scope", lambda c: {"reason": "Left the programme"}),
+    "certificates.reissue": ValidPost("cell_head_in_scope", prepare=renamed),
     "batches.tries": ValidPost(
         "cell_head_in_scope", lambda c: {"quiz_id": safe_password_quiz(), "tries": "1", "reason": "Network failed"}
     ),
