@@ -16,7 +16,7 @@ class BatchForm(Form):
     name = StringField(_l("Batch name"), validators=[DataRequired(), Length(max=200)])
     place = StringField(_l("Place"), validators=[Length(max=200)])
     starts_on = DateField(_l("Date"), validators=[InputRequired()])
-    region_code = StringField(_l("Region code"), validators=[DataRequired(), Length(max=64)])
+    region_code = StringField(_l("Region"), validators=[DataRequired(), Length(max=64)])
 
 
 class CodeForm(Form):

@@ -26,7 +26,7 @@ from lms.certificates.pdf import RenderFailed, verify_url
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.jobs import services as jobs
-from lms.people.regions import find_region
+from lms.people.regions import find_region, matching_regions
 
 bp = Blueprint("certificates", __name__)
 
@@ -72,6 +72,8 @@ def index():
             "issued": issued[:200],
             "valid_count": sum(cert.revoked_at is None for cert in issued),
             "courses": services.certificate_courses(),
+            "region_query": request.args.get("region_q", ""),
+            "regions": matching_regions(current_user, request.args.get("region_q", "")),
         }
     return render_template("certificates/index.html", **context)
 

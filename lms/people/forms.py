@@ -22,7 +22,7 @@ class EditPersonForm(Form):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     phone = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=32)])
-    region_code = StringField(_l("Region code"), validators=[Length(max=64)])
+    region_code = StringField(_l("Region"), validators=[Length(max=64)])
     role = SelectField(_l("Role"), validators=[InputRequired()])
 
 

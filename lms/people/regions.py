@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from lms.auth.models import Region
+from lms.auth.models import Region, User
+from lms.auth.permissions import regions_in_scope
 from lms.extensions import db
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 
@@ -169,3 +170,20 @@ def region_trail(region: Region) -> list[Region]:
     found = db.session.execute(db.select(Region).where(Region.id.in_(ids))).scalars()
     by_id = {r.id: r for r in found}
     return [by_id[i] for i in ids if i in by_id]
+
+
+PICKER_LIMIT = 20  # matches shown at once: a name typed further narrows them
+
+
+def matching_regions(actor: User, text: str, limit: int = PICKER_LIMIT) -> list[Region]:
+    """Regions in the actor's area whose name or code contains the text (any case), the
+    higher levels first: the region picker's answer to a few typed letters."""
+    text = " ".join((text or "").split())[:100]
+    if not text:
+        return []
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = regions_in_scope(actor).where(
+        Region.name.ilike(pattern, escape="\\") | Region.code.ilike(pattern, escape="\\")
+    )
+    depth = func.length(Region.path)
+    return list(db.session.execute(query.order_by(depth, Region.name).limit(limit)).scalars())

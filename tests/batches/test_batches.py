@@ -305,3 +305,25 @@ def test_leader_sahayak_can_open_their_password_sheet(client, auth, world, batch
         f"/batches/{own.id}/members", data=data, content_type="multipart/form-data"
     ).headers["Location"]
     assert client.get(location).status_code == 200
+
+
+def test_a_batch_region_is_found_by_name_without_creating_anything(client, auth, world, sample_course):
+    auth.login(world.trainer_kol)
+    form = {
+        "course_id": sample_course.course_id,
+        "name": "By name",
+        "starts_on": "2026-12-01",
+        "region_code": "WB-KOL",
+    }
+    found = client.post("/batches/new", data=form | {"region_q": "b-kol", "find": "1"})
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and 'type="radio" name="region_code" value="B-KOL-1"' in page
+    assert 'value="By name"' in page  # what was typed is kept
+    assert db.session.execute(db.select(Batch)).first() is None
+    created = client.post("/batches/new", data=form | {"region_code": ["B-KOL-1", "WB-KOL"]})
+    assert created.status_code == 302
+    assert db.session.execute(db.select(Batch)).scalar_one().region_id == world.booth.id  # the picked one
+    outside = client.post("/batches/new", data=form | {"region_q": "WB-DAR", "find": "1"}).get_data(
+        as_text=True
+    )
+    assert "No region in your area matches" in outside

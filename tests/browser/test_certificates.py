@@ -72,7 +72,9 @@ def test_issuing_to_several_asks_first(world, sample_course, live_server, browse
     other = make_user(region=world.booth, name="Second Graduate")
     for person in (world.sahayak_kol, other):
         complete(person, sample_course)
-    page = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=javascript).new_page()
+    page = browser.new_context(
+        viewport={"width": 360, "height": 640}, java_script_enabled=javascript
+    ).new_page()
     sign_in(page, live_server, world.head_kol.phone, PASSWORD)
     page.goto(f"{live_server}/certificates/")
     page.get_by_role("button", name="Issue to all 2 shown").click()

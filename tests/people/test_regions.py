@@ -130,3 +130,17 @@ def test_a_typed_code_is_found_in_any_case_unless_that_is_ambiguous(app):
     import_regions(b"code,name,kind,parent\nac-bha,Another,assembly,WB-KOL\n", "more.csv")
     assert find_region("ac-bha").name == "Another" and find_region("AC-BHA").name == "Bhabanipur"
     assert find_region("Ac-Bha") is None  # two codes differ only in case: say it is unknown
+
+
+def test_the_region_picker_finds_names_and_codes_in_the_actors_area_only(world, make_region):
+    from lms.people.regions import matching_regions
+
+    make_region("B-KOL-2", parent=world.booth.parent, kind="booth", name="Mitra Institution booth")
+    names = lambda actor, text: [r.code for r in matching_regions(actor, text)]  # noqa: E731
+    assert names(world.head_kol, "mitra") == ["B-KOL-2"]  # any case
+    assert set(names(world.head_kol, "b-kol-")) == {"B-KOL-1", "B-KOL-2"}  # codes too
+    assert names(world.head_kol, "darjeeling") == [] and names(world.admin, "darjeeling") == ["WB-DAR"]
+    assert names(world.head_kol, "kol")[0] == "WB-KOL"  # higher levels first
+    assert names(world.head_kol, "%") == [] and names(world.head_kol, "_") == []  # typed literally
+    assert names(world.head_kol, "  ") == []
+    assert len(matching_regions(world.admin, "-", limit=2)) == 2
