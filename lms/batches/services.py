@@ -16,6 +16,7 @@ from lms.database import insert_ignore
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
+from lms.paging import Page, escape_like, page_of
 from lms.people.regions import region_trail
 from lms.people.services import NewPerson, PersonError, add_user, check_person
 from lms.phones import format_phone
@@ -114,19 +115,37 @@ def get_batch(actor: User, batch_id: int) -> Batch:
     return batch
 
 
-def list_batches(actor: User) -> list[tuple[Batch, int, str]]:
-    """(batch, member count, course title) for every batch in scope, newest first."""
-    scoped = batches_in_scope(actor).subquery()
-    members = select(Membership.batch_id, func.count().label("n")).group_by(Membership.batch_id).subquery()
-    query = (
-        select(Batch, func.coalesce(members.c.n, 0), CourseVersion.title)
-        .join(scoped, scoped.c.id == Batch.id)
-        .outerjoin(members, members.c.batch_id == Batch.id)
-        .join(Course, Course.id == Batch.course_id)
-        .join(CourseVersion, CourseVersion.id == Course.live_version_id)
-        .order_by(Batch.starts_on.desc(), Batch.id.desc())
+def list_batches(actor: User, search: str = "", page: int = 1, per_page: int = 50) -> Page:
+    """A page of (batch, member count, course title) of the batches in scope, newest first;
+    `search`: batch names, join codes or leaders' names containing it."""
+    query = batches_in_scope(actor).join(User, User.id == Batch.leader_id)
+    if search.strip():
+        pattern = f"%{escape_like(search)}%"
+        query = query.where(
+            Batch.name.ilike(pattern, escape="\\")
+            | Batch.join_code.ilike(pattern, escape="\\")
+            | User.name.ilike(pattern, escape="\\")
+        )
+    found = page_of(query.order_by(Batch.starts_on.desc(), Batch.id.desc()), page, per_page, scalars=True)
+    ids = [batch.id for batch in found.items]
+    members = dict(
+        db.session.execute(
+            select(Membership.batch_id, func.count())
+            .where(Membership.batch_id.in_(ids))
+            .group_by(Membership.batch_id)
+        ).all()
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    titles = dict(
+        db.session.execute(
+            select(Course.id, CourseVersion.title)
+            .join(CourseVersion, CourseVersion.id == Course.live_version_id)
+            .where(Course.id.in_({batch.course_id for batch in found.items}))
+        ).all()
+    )
+    found.items = [
+        (batch, members.get(batch.id, 0), titles.get(batch.course_id, "")) for batch in found.items
+    ]
+    return found
 
 
 def batch_with_code(raw: str) -> Batch:

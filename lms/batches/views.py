@@ -42,7 +42,11 @@ def join_limit() -> str:
 @login_required
 def index():
     """Batches the user leads or oversees."""
-    return render_template("batches/index.html", rows=services.list_batches(current_user))
+    search = request.args.get("q", "").strip()[:100]
+    page = services.list_batches(
+        current_user, search, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]
+    )
+    return render_template("batches/index.html", page=page, search=search)
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])

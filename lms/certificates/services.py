@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.audit import audit
@@ -19,6 +19,7 @@ from lms.database import insert_ignore, many_commits
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
+from lms.paging import Page, escape_like, page_of
 from lms.people.milestones import clear_certified, mark_milestone
 from lms.readable import readable_code
 
@@ -40,10 +41,34 @@ class Eligible:
 
 
 def eligible(
-    actor: User, course_id: int | None = None, batch_id: int | None = None, region: Region | None = None
-):
-    """Completions in the actor's scope that may get a certificate, filtered. Never the
-    actor's own: a cell head who completed a course is certified by someone else."""
+    actor: User,
+    course_id: int | None = None,
+    batch_id: int | None = None,
+    region: Region | None = None,
+    search: str = "",
+) -> list[Eligible]:
+    """Completions in the actor's scope that may get a certificate, filtered (`search`: names
+    containing it). Never the actor's own: a cell head who completed a course is certified
+    by someone else."""
+    query = _eligible_query(actor, course_id, batch_id, region, search)
+    return [Eligible(*row) for row in db.session.execute(query)]
+
+
+def eligible_page(actor: User, page: int, per_page: int, **filters) -> Page:
+    """One page of `eligible`."""
+    found = page_of(_eligible_query(actor, **filters), page, per_page)
+    found.items = [Eligible(*row) for row in found.items]
+    return found
+
+
+def _eligible_query(
+    actor: User,
+    course_id: int | None = None,
+    batch_id: int | None = None,
+    region: Region | None = None,
+    search: str = "",
+) -> Select:
+    """SQL: (user, course, live version, completed at) of every eligible completion."""
     scoped = users_in_scope(actor).where(User.role != Role.ADMIN, User.id != actor.id).subquery()
     valid = exists().where(
         Certificate.user_id == Completion.user_id,
@@ -57,7 +82,7 @@ def eligible(
         .join(Course, Course.id == Completion.course_id)
         .join(CourseVersion, CourseVersion.id == Course.live_version_id)
         .where(CourseVersion.certificate.is_(True), Course.unpublished_at.is_(None), ~valid)
-        .order_by(CourseVersion.title, User.name)
+        .order_by(CourseVersion.title, User.name, User.id)
     )
     if course_id:
         query = query.where(Course.id == course_id)
@@ -66,7 +91,9 @@ def eligible(
         query = query.where(User.id.in_(members))
     if region is not None:
         query = query.where(User.region_id.in_(region_ids_under(region)))
-    return [Eligible(*row) for row in db.session.execute(query)]
+    if search.strip():
+        query = query.where(User.name.ilike(f"%{escape_like(search)}%", escape="\\"))
+    return query
 
 
 def issue_preview(actor: User, pairs: list[tuple[int, int]]) -> list[Eligible]:
@@ -257,14 +284,40 @@ def issued_in_scope(
 ) -> list[Certificate]:
     """Certificates of people the actor may see (optionally of one batch, course or region),
     newest first."""
+    return list(db.session.execute(_issued_query(actor, batch_id, course_id, region)).scalars())
+
+
+def issued_page(actor: User, page: int, per_page: int, search: str = "", **filters) -> tuple[Page, int]:
+    """One page of `issued_in_scope` (optionally names or serials containing `search`), and
+    how many of all of them are valid."""
+    query = _issued_query(actor, **filters)
+    valid = db.session.execute(
+        select(func.count()).select_from(
+            query.where(Certificate.revoked_at.is_(None)).order_by(None).subquery()
+        )
+    ).scalar_one()
+    if search:
+        pattern = f"%{escape_like(search)}%"
+        query = query.where(
+            User.name.ilike(pattern, escape="\\") | Certificate.serial.ilike(pattern, escape="\\")
+        )
+    return page_of(query, page, per_page, scalars=True), valid
+
+
+def _issued_query(
+    actor: User, batch_id: int | None = None, course_id: int | None = None, region: Region | None = None
+) -> Select:
+    """SQL: certificates of people in the actor's scope, filtered, newest first."""
     scoped = users_in_scope(actor).subquery()
-    query = select(Certificate).join(scoped, scoped.c.id == Certificate.user_id)
+    query = (
+        select(Certificate)
+        .join(scoped, scoped.c.id == Certificate.user_id)
+        .join(User, User.id == Certificate.user_id)
+    )
     if batch_id:
         query = query.where(Certificate.user_id.in_(select(Membership.user_id).filter_by(batch_id=batch_id)))
     if course_id:
         query = query.where(Certificate.course_id == course_id)
     if region is not None:
         query = query.where(scoped.c.region_id.in_(region_ids_under(region)))
-    return list(
-        db.session.execute(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())).scalars()
-    )
+    return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())

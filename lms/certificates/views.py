@@ -50,6 +50,7 @@ def filters() -> dict:
         "course_id": request.args.get("course", type=int),
         "batch_id": request.args.get("batch", type=int),
         "region": region,
+        "search": request.args.get("q", ""),
     }
 
 
@@ -63,14 +64,16 @@ def index():
         "format_code": services.format_code,
     }
     if may(current_user, "issue_certificates"):
-        found = filters()
-        issued = services.issued_in_scope(
-            current_user, found["batch_id"], found["course_id"], found["region"]
+        found, per_page = filters(), current_app.config["USERS_PER_PAGE"]
+        issued, valid_count = services.issued_page(
+            current_user, request.args.get("page", 1, type=int), per_page, **found
         )
         context |= {
-            "eligible": services.eligible(current_user, **found),
-            "issued": issued[:200],
-            "valid_count": sum(cert.revoked_at is None for cert in issued),
+            "eligible": services.eligible_page(
+                current_user, request.args.get("ready", 1, type=int), per_page, **found
+            ),
+            "issued": issued,
+            "valid_count": valid_count,
             "courses": services.certificate_courses(),
             "region_query": request.args.get("region_q", ""),
             "regions": matching_regions(current_user, request.args.get("region_q", "")),

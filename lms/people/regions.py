@@ -10,6 +10,7 @@ from sqlalchemy import func
 from lms.auth.models import Region, User
 from lms.auth.permissions import regions_in_scope
 from lms.extensions import db
+from lms.paging import escape_like
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
@@ -178,10 +179,9 @@ PICKER_LIMIT = 20  # matches shown at once: a name typed further narrows them
 def matching_regions(actor: User, text: str, limit: int = PICKER_LIMIT) -> list[Region]:
     """Regions in the actor's area whose name or code contains the text (any case), the
     higher levels first: the region picker's answer to a few typed letters."""
-    text = " ".join((text or "").split())[:100]
-    if not text:
+    if not (text or "").strip():
         return []
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = f"%{escape_like(text)}%"
     query = regions_in_scope(actor).where(
         Region.name.ilike(pattern, escape="\\") | Region.code.ilike(pattern, escape="\\")
     )

@@ -327,3 +327,37 @@ def test_a_batch_region_is_found_by_name_without_creating_anything(client, auth,
         as_text=True
     )
     assert "No region in your area matches" in outside
+
+
+def test_the_batch_list_is_paged_and_searchable(app, client, auth, world, sample_course):
+    app.config["USERS_PER_PAGE"] = 3
+    for n in range(7):
+        services.create_batch(
+            world.trainer_kol,
+            sample_course.course_id,
+            f"Batch {n}",
+            "",
+            date(2026, 12, n + 1),
+            world.kolkata.id,
+        )
+    auth.login(world.head_kol)
+    first = client.get("/batches/").get_data(as_text=True)
+    assert "7 batches" in first and "Page 1 of 3" in first
+    assert len(re.findall(r'href="/batches/\d+"', first)) == 3
+    assert "Batch 6" in first and "Batch 3" not in first  # newest first
+    third = client.get("/batches/", query_string={"page": 3}).get_data(as_text=True)
+    assert "Batch 0" in third and "Batch 6" not in third
+    assert "Batch 0" in client.get("/batches/", query_string={"page": 10**30}).get_data(
+        as_text=True
+    )  # the last page
+    found = client.get("/batches/", query_string={"q": "batch 4"}).get_data(as_text=True)
+    assert "1 batch" in found and "Batch 4" in found and "Batch 5" not in found
+    code = db.session.execute(db.select(Batch.join_code).filter_by(name="Batch 2")).scalar_one()
+    assert "Batch 2" in client.get("/batches/", query_string={"q": code.lower()}).get_data(as_text=True)
+    assert "Trainer Kolkata" in client.get("/batches/", query_string={"q": "trainer kol"}).get_data(
+        as_text=True
+    )
+    assert "No batch matches" in client.get("/batches/", query_string={"q": "%"}).get_data(as_text=True)
+    auth.logout()
+    auth.login(world.head_dar)
+    assert "You do not lead or oversee any batch yet." in client.get("/batches/").get_data(as_text=True)

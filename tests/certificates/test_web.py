@@ -298,3 +298,28 @@ def test_the_confirmation_never_names_someone_out_of_scope(client, auth, graduat
     ]
     asked = client.post("/certificates/issue", data={"pair": pairs}).get_data(as_text=True)
     assert "Issue 1 certificate?" in asked and "Sahayak Darjeeling" not in asked
+
+
+def test_certificate_lists_are_paged_and_searchable(app, client, auth, graduates, sample_course, make_user):
+    app.config["USERS_PER_PAGE"] = 2
+    people = [make_user(region=graduates.kolkata, name=f"Graduate {n}") for n in range(5)]
+    for person in people:
+        complete(person, sample_course)
+    auth.login(graduates.head_kol)
+    page = client.get("/certificates/").get_data(as_text=True)
+    assert "Issue to all 6 shown" in page and "Page 1 of 3" in page  # 5 graduates and the sahayak
+    assert page.count('name="pair"') == 2
+    found = client.get("/certificates/", query_string={"q": "graduate 3"}).get_data(as_text=True)
+    assert "Issue to all 1 shown" in found and "Graduate 3" in found
+    done = client.post(
+        "/certificates/issue", query_string={"q": "graduate"}, data={"all": "1", "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    assert (
+        db.session.execute(db.select(db.func.count(Certificate.id))).scalar() == 5
+    )  # only the names searched
+    issued = client.get("/certificates/", query_string={"page": 3}).get_data(as_text=True)
+    assert "ZIP of the 5 valid certificates shown" in issued and "Page 3 of 3" in issued
+    serial = db.session.execute(db.select(Certificate.serial).order_by(Certificate.id)).scalars().first()
+    by_serial = client.get("/certificates/", query_string={"q": serial.lower()}).get_data(as_text=True)
+    assert serial in by_serial
