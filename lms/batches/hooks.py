@@ -25,6 +25,14 @@ def tries_section(actor: User, person: User) -> tuple[str, dict] | None:
     return ("batches/_tries.html", {"courses": courses}) if courses else None
 
 
+def batches_section(actor: User, person: User) -> tuple[str, dict] | None:
+    """On a person's page: the batches they joined (who trained them), linked where the
+    viewer may open the batch."""
+    joined = services.batches_of(person)
+    visible = services.visible_batch_ids(actor, [batch.id for batch, _joined in joined])
+    return ("batches/_person.html", {"batches": joined, "visible": visible}) if joined else None
+
+
 def joined_courses(user_id: int) -> Select[tuple[int]]:
     """SQL: the courses of the batches the user joined (they count as the user's courses)."""
     return (
@@ -45,5 +53,6 @@ def init_app(app: Flask) -> None:
     how a background import into a batch works."""
     hooks.register(app, "person_sections", leadership_section)
     hooks.register(app, "person_sections", tries_section)
+    hooks.register(app, "person_sections", batches_section)
     hooks.register(app, "enrolled_courses", joined_courses)
     register_rule(app, "batch_members", member_import_rule)

@@ -115,6 +115,23 @@ def get_batch(actor: User, batch_id: int) -> Batch:
     return batch
 
 
+def batches_of(person: User) -> list[tuple[Batch, datetime]]:
+    """The batches a person joined, with when, newest first."""
+    query = (
+        select(Batch, Membership.joined_at)
+        .join(Membership, Membership.batch_id == Batch.id)
+        .where(Membership.user_id == person.id)
+        .order_by(Membership.joined_at.desc())
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def visible_batch_ids(actor: User, ids: list[int]) -> set[int]:
+    """Which of these batches the actor may open."""
+    query = batches_in_scope(actor).where(Batch.id.in_(ids)).with_only_columns(Batch.id)
+    return set(db.session.execute(query).scalars())
+
+
 def list_batches(actor: User, search: str = "", page: int = 1, per_page: int = 50) -> Page:
     """A page of (batch, member count, course title) of the batches in scope, newest first;
     `search`: batch names, join codes or leaders' names containing it."""

@@ -4,15 +4,20 @@ from flask import Flask
 
 from lms import hooks
 from lms.auth.models import User
+from lms.auth.permissions import may
 from lms.certificates import services
 
 
-def reissue_section(actor: User, person: User) -> tuple[str, dict] | None:
-    """On a person's page, after their name was corrected: certificates to print again."""
-    stale = services.needing_reissue(actor, person)
-    return ("certificates/_reissue.html", {"certificates": stale}) if stale else None
+def certificates_section(actor: User, person: User) -> tuple[str, dict] | None:
+    """On a person's page, for whoever issues certificates there: their certificates, and
+    those printed with a name corrected since, to print again."""
+    if not may(actor, "issue_certificates", person.region):
+        return None
+    held = services.certificates_of(person)
+    stale = {cert.id for cert in services.needing_reissue(actor, person)}
+    return ("certificates/_person.html", {"certificates": held, "stale": stale}) if held else None
 
 
 def init_app(app: Flask) -> None:
     """Answer people's person_sections hook."""
-    hooks.register(app, "person_sections", reissue_section)
+    hooks.register(app, "person_sections", certificates_section)

@@ -219,6 +219,12 @@ def reissue(actor: User, code: str) -> Certificate:
     return _issue_one(actor, item, None)  # commits the revocation with it
 
 
+def certificates_of(person: User) -> list[Certificate]:
+    """Every certificate a person was issued, valid or revoked, newest first."""
+    query = select(Certificate).filter_by(user_id=person.id).order_by(Certificate.id.desc())
+    return list(db.session.execute(query).scalars())
+
+
 def needing_reissue(actor: User, person: User) -> list[Certificate]:
     """The person's valid certificates printed with a name that is no longer theirs, where
     the actor issues certificates."""

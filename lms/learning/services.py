@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +28,22 @@ class QuizRefused(Exception):
 
 
 @dataclass
+class QuizState:
+    """A user's tries, best score and pass at one quiz in its current round."""
+
+    quiz: Quiz
+    used: int
+    allowed: int | None  # None: no limit
+    best: int
+    passed: bool
+
+    @property
+    def left(self) -> int | None:
+        """Tries left (None: no limit)."""
+        return None if self.allowed is None else max(0, self.allowed - self.used)
+
+
+@dataclass
 class LessonState:
     """A lesson of the live version with this user's progress on it."""
 
@@ -35,6 +51,7 @@ class LessonState:
     read: bool
     quizzes_passed: int
     quizzes: int
+    quiz_states: list[QuizState] = field(default_factory=list)
 
     @property
     def state(self) -> str:
@@ -80,16 +97,6 @@ def record_read(user: User, course: Course, lesson: Lesson) -> None:
     db.session.commit()
 
 
-def passed_quizzes(user_id: int, course_id: int) -> set[tuple[str, int]]:
-    """(quiz key, round) of every quiz the user passed in this course."""
-    query = select(QuizProgress.quiz_key, QuizProgress.round).where(
-        QuizProgress.user_id == user_id,
-        QuizProgress.course_id == course_id,
-        QuizProgress.passed_at.is_not(None),
-    )
-    return {tuple(row) for row in db.session.execute(query)}
-
-
 def read_lessons(user_id: int, course_id: int) -> set[str]:
     """Slugs of the lessons the user has opened."""
     query = select(LessonRead.lesson_slug).filter_by(user_id=user_id, course_id=course_id)
@@ -97,18 +104,25 @@ def read_lessons(user_id: int, course_id: int) -> set[str]:
 
 
 def course_progress(user: User, course: Course) -> CourseProgress:
-    """Each lesson's state for this user in the live version, in three queries."""
+    """Each lesson's state for this user in the live version, with their tries and best
+    score at each quiz, in a fixed number of queries."""
     version = course.live_version
-    reads, passes = read_lessons(user.id, course.id), passed_quizzes(user.id, course.id)
-    quizzes = version.quizzes
-    by_lesson: dict[int, list[Quiz]] = {}
-    for quiz in quizzes:
-        by_lesson.setdefault(quiz.lesson_id, []).append(quiz)
+    reads = read_lessons(user.id, course.id)
+    rows = db.session.execute(select(QuizProgress).filter_by(user_id=user.id, course_id=course.id)).scalars()
+    progress = {(row.quiz_key, row.round): row for row in rows}
+    by_lesson: dict[int, list[QuizState]] = {}
+    for quiz in version.quizzes:
+        status = progress.get((quiz.key, quiz.round))
+        used, best, passed = (
+            (status.attempts, status.best_score, status.passed_at is not None) if status else (0, 0, False)
+        )
+        state = QuizState(quiz, used, allowed_attempts(quiz, status), best, passed)
+        by_lesson.setdefault(quiz.lesson_id, []).append(state)
     states = []
     for lesson in version.lessons:
         mine = by_lesson.get(lesson.id, [])
-        passed = sum((quiz.key, quiz.round) in passes for quiz in mine)
-        states.append(LessonState(lesson, lesson.slug in reads, passed, len(mine)))
+        passed = sum(state.passed for state in mine)
+        states.append(LessonState(lesson, lesson.slug in reads, passed, len(mine), mine))
     completion = db.session.execute(
         select(Completion).filter_by(user_id=user.id, course_id=course.id)
     ).scalar()

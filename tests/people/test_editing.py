@@ -157,9 +157,9 @@ def test_a_corrected_name_is_reissued_on_a_new_certificate(client, auth, world, 
     editing.edit_person(world.head_kol, person.id, "Sahayak Kolkata Das", person.phone, "B-KOL-1", "sahayak")
     auth.login(world.head_kol)
     page = client.get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Certificates with the old name" in page and "printed as “Sahayak Kolkata”" in page
+    assert "printed before the name was corrected" in page and "printed as “Sahayak Kolkata”" in page
     done = client.post(f"/certificates/{old.code}/reissue", follow_redirects=True).get_data(as_text=True)
-    assert f"Certificate {old.serial} revoked;" in done and "Certificates with the old name" not in done
+    assert f"Certificate {old.serial} revoked;" in done and "printed as" not in done
     db.session.refresh(old)
     assert old.revoked_at is not None and old.revoke_reason == "name corrected"
     new = db.session.execute(
@@ -171,3 +171,45 @@ def test_a_corrected_name_is_reissued_on_a_new_certificate(client, auth, world, 
     auth.logout()
     auth.login(world.head_dar)
     assert client.post(f"/certificates/{new.code}/reissue").status_code == 404
+
+
+def test_a_persons_page_shows_batches_lessons_quizzes_and_certificates(client, auth, world, sample_course):
+    from datetime import date
+
+    from lms.batches.services import create_batch, join
+    from tests.learning.quizzing import complete_course
+
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "Workshop", "", date(2026, 12, 1), world.kolkata.id
+    )
+    join(world.sahayak_kol, batch)
+    auth.login(world.sahayak_kol)
+    complete_course(client)
+    auth.logout()
+    certificates.issue(world.head_kol, [(world.sahayak_kol.id, sample_course.course_id)])
+    auth.login(world.head_kol)
+    page = client.get(f"/people/{world.sahayak_kol.id}").get_data(as_text=True)
+    assert f'href="/batches/{batch.id}"' in page and "Trainer Kolkata" in page  # who trained them
+    assert "Lessons and quizzes" in page and "Passwords" in page and "Passed, best score 100%" in page
+    assert "Completed" in page
+    serial = db.session.execute(db.select(Certificate.serial)).scalar_one()
+    assert serial in page and "Re-issue" not in page
+    auth.logout()
+    auth.login(world.trainer_kol)  # sees the person, not their certificates
+    page = client.get(f"/people/{world.sahayak_kol.id}").get_data(as_text=True)
+    assert "Lessons and quizzes" in page and serial not in page
+
+
+def test_learners_see_each_lesson_and_quiz_with_tries_left(client, auth, world, sample_course):
+    from tests.learning.quizzing import form_of
+
+    auth.login(world.sahayak_kol)
+    token, _order = form_of(
+        client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
+    )
+    client.post("/quizzes/submit", data={"token": token})  # a fail
+    page = client.get("/progress").get_data(as_text=True)
+    row = page.split("Passwords", 1)[1].split("</tr>", 1)[0]
+    assert "✔" in row and "best score so far 0%" in row and "2 tries left" in row
+    phishing = page.split("Phishing", 1)[1].split("</tr>", 1)[0]
+    assert "not taken yet" in phishing and "—" in phishing  # not read, no limit
