@@ -103,6 +103,10 @@ class Kind(ABC):
         """The wrong options a wrong answer chose, for reports; none unless the kind has options."""
         return []
 
+    def typed_answer(self, answer: Answer) -> str | None:
+        """A typed answer as reports group it ('' when left empty); None for kinds with options."""
+        return None
+
 
 class ChoiceKind(Kind):
     """Options marked right or wrong, each with optional feedback."""
@@ -212,6 +216,10 @@ class Text(Kind):
         """The first accepted answer."""
         return question["accepted"][0]
 
+    def typed_answer(self, answer: Answer) -> str | None:
+        """Normalised as for grading, so 'Schedule ' and 'schedule' count as one."""
+        return normalise_text(answer if isinstance(answer, str) else "")
+
 
 class Numeric(Kind):
     """A typed number within the tolerance of the value."""
@@ -236,6 +244,10 @@ class Numeric(Kind):
         """A number (any digits) no further from the value than the tolerance."""
         number = parse_number(answer if isinstance(answer, str) else "")
         return number is not None and abs(number - question["value"]) <= question["tolerance"] + EPSILON
+
+    def typed_answer(self, answer: Answer) -> str | None:
+        """As typed, spaces tidied (a number in any digits: the trainer sees what was written)."""
+        return " ".join(answer.split()) if isinstance(answer, str) else ""
 
     def sample(self, question: dict) -> Answer:
         """The value in plain digits (never 1e-07, which learners cannot type)."""

@@ -4,6 +4,8 @@ wrong option, across the batches a trainer (or cell head, or admin) can see."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from lms.auth.models import User
@@ -15,6 +17,7 @@ from lms.extensions import db
 from lms.learning.models import Attempt
 
 CHUNK = 2000
+TYPED_SHOWN = 3  # typed wrong answers shown per question
 
 
 @dataclass
@@ -25,19 +28,28 @@ class QuestionStats:
     options: dict[str, str]
     answered: int = 0
     right: int = 0
-    wrong_choices: Counter = field(default_factory=Counter)
+    wrong_choices: Counter = field(default_factory=Counter)  # option ids, or typed answers
+    typed: bool = False  # answers are typed, not options chosen
 
     @property
     def share_right(self) -> int | None:
         return round(100 * self.right / self.answered) if self.answered else None
 
     @property
-    def top_wrong(self) -> tuple[str, int] | None:
-        """The wrong option chosen most often, as (html, times)."""
-        if not self.wrong_choices:
-            return None
-        option, times = self.wrong_choices.most_common(1)[0]
-        return self.options.get(option, option), times
+    def wrong_answers(self) -> list[tuple[Markup, int]]:
+        """The most common wrong answers, as (html, times): up to three typed answers (what
+        learners wrote, escaped) or the most chosen wrong option."""
+        common = self.wrong_choices.most_common(TYPED_SHOWN if self.typed else 1)
+        if self.typed:
+            return [(escape(text) if text else escape(_("(left empty)")), times) for text, times in common]
+        # Option text is trainer Markdown rendered and sanitised (nh3) when the course was published.
+        return [(Markup(self.options.get(option, "")), times) for option, times in common]  # noqa: S704
+
+    @property
+    def top_wrong(self) -> tuple[Markup, int] | None:
+        """The most common wrong answer, as (html, times)."""
+        answers = self.wrong_answers
+        return answers[0] if answers else None
 
 
 @dataclass
@@ -73,7 +85,9 @@ def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
     specs = quiz.spec["questions"]
     kinds = [KINDS[q["kind"]] for q in specs]
     questions = [
-        QuestionStats(q["html"], {o["id"]: o["html"] for o in kind.shown_options(q)})
+        QuestionStats(
+            q["html"], {o["id"]: o["html"] for o in kind.shown_options(q)}, typed=not kind.has_options
+        )
         for q, kind in zip(specs, kinds, strict=True)
     ]
     same = _graded_alike(quiz)
@@ -90,7 +104,10 @@ def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
             stats.right += bool(outcome[index])
             if not outcome[index]:
                 answer = _as_today(same[quiz_id], (answers or {}).get(str(index)))
-                stats.wrong_choices.update(kinds[index].wrong_choices(specs[index], answer))
+                typed = kinds[index].typed_answer(answer)
+                stats.wrong_choices.update(
+                    [typed] if typed is not None else kinds[index].wrong_choices(specs[index], answer)
+                )
     return QuizStats(version, quiz, count, questions)
 
 

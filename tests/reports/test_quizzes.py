@@ -38,3 +38,27 @@ def test_share_right_and_most_chosen_wrong_option(client, auth, world, sample_co
     auth.logout()
     auth.login(world.sahayak_kol)
     assert client.get("/reports/quizzes").status_code == 403
+
+
+def test_typed_answers_show_the_most_common_wrong_ones_escaped(client, auth, world, sample_course, make_user):
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "B", "", date(2026, 9, 1), world.kolkata.id
+    )
+    quiz = db.session.execute(db.select(Quiz).filter_by(key="safe-password")).scalar_one()
+    typed, number = 2, 3  # the text and the numeric question of the sample quiz
+    written = ["Schedule later", "schedule  LATER", "<b>timer</b>", "", "schedule"]  # the last is right
+    for text in written:
+        person = make_user(region=world.booth)
+        join(person, batch)
+        answer(person, quiz, {str(typed): text, str(number): "৪১"})
+    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}["safe-password"]
+    question = stats.questions[typed]
+    assert (question.answered, question.right) == (5, 1)
+    assert [(str(html), times) for html, times in question.wrong_answers] == [
+        ("schedule later", 2), ("&lt;b&gt;timer&lt;/b&gt;", 1), ("(left empty)", 1),
+    ]  # fmt: skip
+    assert [(str(html), times) for html, times in stats.questions[number].wrong_answers] == [("৪১", 5)]
+    auth.login(world.trainer_kol)
+    page = client.get("/reports/quizzes").get_data(as_text=True)
+    assert "schedule later</span> (2)" in page and "&lt;b&gt;timer" in page and "<b>timer" not in page
+    assert "Passwords" in page  # the quiz is known by its lesson
