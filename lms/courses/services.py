@@ -22,6 +22,7 @@ from lms.courses.rendering import render_course
 from lms.courses.source import Limits, read_folder
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.paging import Page, page_of
 
 
 def published_courses() -> list[CourseVersion]:
@@ -111,8 +112,9 @@ def version_zip(slug: str, number: int) -> bytes:
     return buffer.getvalue()
 
 
-def history(course: Course) -> list[tuple[CourseVersion, PublishEvent, User | None]]:
-    """Every publish, unpublish and republish of a course, newest first, with who did it."""
+def history(course: Course, page: int = 1, per_page: int = 50) -> Page:
+    """A page of the publishes, unpublishes and republishes of a course, newest first, each
+    (version, event, who did it)."""
     query = (
         db.select(CourseVersion, PublishEvent, User)
         .join(PublishEvent, PublishEvent.version_id == CourseVersion.id)
@@ -120,7 +122,9 @@ def history(course: Course) -> list[tuple[CourseVersion, PublishEvent, User | No
         .where(CourseVersion.course_id == course.id)
         .order_by(PublishEvent.at.desc(), PublishEvent.id.desc())
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    found = page_of(query, page, per_page)
+    found.items = [tuple(row) for row in found.items]
+    return found
 
 
 def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -52,7 +52,8 @@ def versions(slug: str):
     its files to edit, and unpublishing."""
     course = services.course_for_staff(slug)
     return render_template(
-        "courses/versions.html", course=course, rows=services.history(course), files=sorted(drafts.markdown_files(course)),
+        "courses/versions.html", course=course, files=sorted(drafts.markdown_files(course)),
+        rows=services.history(course, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]),
         drafted=drafts.drafts(course), owners=owners.owners(course), editor=owners.may_edit(current_user, course),
         owner_form=OwnerForm(), form=EmptyForm(),
     )  # fmt: skip

@@ -15,6 +15,7 @@ from lms.extensions import db
 from lms.files import write_atomic
 from lms.jobs import queue
 from lms.jobs.models import Job
+from lms.paging import Page, page_of
 
 
 def start(actor: User, kind: str, title: str, params: dict, total: int, files: dict | None = None) -> Job:
@@ -43,12 +44,12 @@ def job_for(actor: User, job_id: int) -> Job:
     return job
 
 
-def recent_jobs(actor: User, limit: int = 50) -> list[Job]:
-    """The actor's jobs (every job for admins), newest first."""
-    query = db.select(Job).order_by(Job.id.desc()).limit(limit)
+def recent_jobs(actor: User, page: int = 1, per_page: int = 50) -> Page:
+    """A page of the actor's jobs (every job for admins), newest first."""
+    query = db.select(Job).order_by(Job.id.desc())
     if not may(actor, "see_all_jobs"):
         query = query.where(Job.created_by_id == actor.id)
-    return list(db.session.execute(query).scalars())
+    return page_of(query, page, per_page, scalars=True)
 
 
 def folder(job: Job) -> Path:

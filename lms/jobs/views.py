@@ -1,6 +1,6 @@
 """Job pages: what a background job is doing, and its result when done."""
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from lms.jobs import services
@@ -12,7 +12,10 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @login_required
 def index():
     """The user's recent jobs (every job, for admins)."""
-    return render_template("jobs/index.html", jobs=services.recent_jobs(current_user))
+    page = services.recent_jobs(
+        current_user, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]
+    )
+    return render_template("jobs/index.html", page=page)
 
 
 @bp.get("/<int:job_id>")

@@ -282,3 +282,22 @@ def test_assets_are_served_with_long_cache_headers(client, auth, world, sample_c
         )
     assert client.get("/courses/safe-accounts/v1/files/01-passwords.md").status_code == 404
     assert client.get("/courses/safe-accounts/v9/files/images/lock.png").status_code == 404
+
+
+def test_a_courses_history_is_paged_and_live_is_marked_once(app, client, auth, world, sample_course):
+    from lms.courses.parser import parse_course
+    from lms.courses.services import publish
+    from tests.courses.samples import COURSE_MD
+
+    for n in range(4):
+        publish(
+            parse_course("safe-accounts", course_files(**{"course.md": COURSE_MD + f"\nEdit {n}.\n"})),
+            None,
+            "cli",
+        )
+    app.config["USERS_PER_PAGE"] = 2
+    auth.login(world.trainer_kol)
+    first = client.get("/courses/safe-accounts/versions").get_data(as_text=True)
+    assert "Page 1 of 3" in first and "(live)" in first and ">5" in first
+    last = client.get("/courses/safe-accounts/versions", query_string={"page": 3}).get_data(as_text=True)
+    assert "Page 3 of 3" in last and "(live)" not in last

@@ -2,6 +2,7 @@
 sees it, and that running it again after a kill does nothing twice."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -166,3 +167,15 @@ def test_staff_find_their_background_work_from_home(client, auth, world):
         auth.logout()
     auth.login(world.sahayak_kol)
     assert 'href="/jobs/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_job_list_is_paged(app, client, auth, world):
+    from lms.certificates.jobs import start_zip
+
+    app.config["USERS_PER_PAGE"] = 2
+    for n in range(5):
+        start_zip(world.head_kol, [], f"{n}.zip")
+    auth.login(world.head_kol)
+    first = client.get("/jobs/").get_data(as_text=True)
+    assert "Page 1 of 3" in first and len(re.findall(r'href="/jobs/\d+"', first)) == 2
+    assert "Page 3 of 3" in client.get("/jobs/", query_string={"page": 3}).get_data(as_text=True)
