@@ -40,9 +40,13 @@ class Page:
         return self.page + 1
 
 
-def page_of(query: Select, page: int, per_page: int, scalars: bool = False) -> Page:
-    """Rows `per_page` at a time; a page number out of range gives the nearest page."""
-    total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+def page_of(query: Select, page: int, per_page: int, scalars: bool = False, total: int | None = None) -> Page:
+    """Rows `per_page` at a time; a page number out of range gives the nearest page. `total`:
+    the number of rows, when the caller already counted them."""
+    if total is None:
+        total = db.session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).scalar_one()
     page = min(max(1, page), max(1, ceil(total / per_page)))
     result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
     return Page(list(result.scalars() if scalars else result), page, per_page, total)
