@@ -178,6 +178,7 @@ def test_roster_counts_and_csv(client, auth, world, batch):
     page = client.get(f"/batches/{batch.id}").get_data(as_text=True)
     assert "Sahayak Kolkata" in page and '<td class="num">2/2</td>' in page
     assert '<span lang="bn">Passwords</span> 100%' in page  # a quiz is known by its lesson
+    assert ", </td>" not in page  # scores are listed without a dangling comma
     with client.get(f"/batches/{batch.id}/roster.csv") as response:
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert (
