@@ -43,7 +43,10 @@ class QuestionStats:
         if self.typed:
             return [(escape(text) if text else escape(_("(left empty)")), times) for text, times in common]
         # Option text is trainer Markdown rendered and sanitised (nh3) when the course was published.
-        return [(Markup(self.options.get(option, "")), times) for option, times in common]  # noqa: S704
+        return [
+            (Markup(self.options.get(option, "")) if option else escape(_("(left empty)")), times)  # noqa: S704
+            for option, times in common
+        ]
 
     @property
     def top_wrong(self) -> tuple[Markup, int] | None:
@@ -105,9 +108,11 @@ def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
             if not outcome[index]:
                 answer = _as_today(same[quiz_id], (answers or {}).get(str(index)))
                 typed = kinds[index].typed_answer(answer)
-                stats.wrong_choices.update(
-                    [typed] if typed is not None else kinds[index].wrong_choices(specs[index], answer)
-                )
+                if typed is None:  # options: the wrong ones chosen, or none chosen at all
+                    chosen = kinds[index].wrong_choices(specs[index], answer)
+                    stats.wrong_choices.update(chosen or ([""] if not answer else []))
+                else:
+                    stats.wrong_choices.update([typed])
     return QuizStats(version, quiz, count, questions)
 
 

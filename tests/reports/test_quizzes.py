@@ -62,3 +62,16 @@ def test_typed_answers_show_the_most_common_wrong_ones_escaped(client, auth, wor
     page = client.get("/reports/quizzes").get_data(as_text=True)
     assert "schedule later</span> (2)" in page and "&lt;b&gt;timer" in page and "<b>timer" not in page
     assert "Passwords" in page  # the quiz is known by its lesson
+
+
+def test_an_option_question_left_empty_is_said_so(world, sample_course, make_user):
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "B", "", date(2026, 9, 1), world.kolkata.id
+    )
+    quiz = db.session.execute(db.select(Quiz).filter_by(key="phishing")).scalar_one()
+    for _ in range(2):
+        person = make_user(region=world.booth)
+        join(person, batch)
+        answer(person, quiz, {})
+    question = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}["phishing"].questions[0]
+    assert [(str(html), times) for html, times in question.wrong_answers] == [("(left empty)", 2)]
