@@ -92,23 +92,45 @@ def give_tries(
     found = next((item for item in tries if item.quiz.id == quiz_id), None)
     if found is None:
         raise NotFound
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise GrantRefused(_l("Say why, for the record."))
+    reason = _reason(reason)
     if extra is not None and not 1 <= extra <= MAX_EXTRA:
         raise GrantRefused(_l("Give between 1 and %(most)d tries at once.", most=MAX_EXTRA))
     quiz = found.quiz
     # A reset gives back every try used beyond what the quiz's own limit leaves.
     added = extra if extra is not None else max(0, found.used + quiz.attempts - found.allowed)
-    status = learning.give_attempts(learner.id, course.id, quiz, added)
+    status = _give(
+        actor,
+        learner.id,
+        course.id,
+        quiz,
+        added,
+        "attempts.reset" if extra is None else "attempts.grant",
+        reason,
+    )
+    db.session.commit()
+    return learning.allowed_attempts(quiz, status) - status.attempts
+
+
+def _reason(text: str) -> str:
+    """The reason for the record, spaces tidied; refused when empty."""
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise GrantRefused(_l("Say why, for the record."))
+    return reason
+
+
+def _give(
+    actor: User, learner_id: int, course_id: int, quiz: Quiz, added: int, action: str, reason: str, **more
+):
+    """Add tries at a quiz and audit it with the counts before and after (flushes)."""
+    status = learning.give_attempts(learner_id, course_id, quiz, added)
     allowed = learning.allowed_attempts(quiz, status)
     audit(
-        actor, "attempts.reset" if extra is None else "attempts.grant", f"user:{learner.id}",
-        {"course_id": course.id, "quiz_key": quiz.key, "round": quiz.round, "used": status.attempts,
-         "allowed_before": found.allowed, "allowed_after": allowed, "reason": reason},
+        actor, action, f"user:{learner_id}",
+        {"course_id": course_id, "quiz_key": quiz.key, "round": quiz.round, "used": status.attempts,
+         "allowed_before": allowed - added, "allowed_after": allowed, "reason": reason, **more},
     )  # fmt: skip
-    db.session.commit()
-    return allowed - status.attempts
+    return status
 
 
 def stuck_members(batch: Batch) -> dict[int, list[int]]:
@@ -134,25 +156,15 @@ def stuck_members(batch: Batch) -> dict[int, list[int]]:
 def give_batch_one_more_try(actor: User, batch: Batch, quiz_id: int, reason: str) -> int:
     """One more try at a quiz for every member of the batch who is out of tries at it, each
     audited; how many were given one. Only for those who may give each of them tries."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise GrantRefused(_l("Say why, for the record."))
+    reason = _reason(reason)
     quiz = next((q for q in batch.course.live_version.quizzes if q.id == quiz_id), None)
     if quiz is None or quiz.attempts is None:
         raise NotFound
     given = 0
     for learner_id in stuck_members(batch).get(quiz.id, []):
-        learner = db.session.get(User, learner_id)
-        if not may_give_tries(actor, learner, batch.course_id):
+        if not may_give_tries(actor, db.session.get(User, learner_id), batch.course_id):
             continue
-        status = learning.give_attempts(learner.id, batch.course_id, quiz, 1)
-        audit(
-            actor, "attempts.grant", f"user:{learner.id}",
-            {"course_id": batch.course_id, "quiz_key": quiz.key, "round": quiz.round, "used": status.attempts,
-             "allowed_before": learning.allowed_attempts(quiz, status) - 1,
-             "allowed_after": learning.allowed_attempts(quiz, status), "reason": reason,
-             "batch_id": batch.id},
-        )  # fmt: skip
+        _give(actor, learner_id, batch.course_id, quiz, 1, "attempts.grant", reason, batch_id=batch.id)
         given += 1
     db.session.commit()
     return given

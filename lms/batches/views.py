@@ -28,7 +28,7 @@ from lms.jobs import services as jobs
 from lms.people import jobs as import_jobs
 from lms.people import sheets
 from lms.people.csvfiles import ImportFailed
-from lms.people.regions import PICKER_LIMIT, find_region, matching_regions
+from lms.people.regions import find_region, picker
 
 bp = Blueprint("batches", __name__)
 
@@ -62,7 +62,7 @@ def new():
         form.region_code.data = current_user.region.code
     query = request.form.get("region_q", "")
     if request.form.get("find"):  # the region picker looking up names: nothing is created
-        return render_template("batches/new.html", form=form, **picker(query))
+        return render_template("batches/new.html", form=form, **picker(current_user, query))
     if form.validate_on_submit():
         region = find_region(form.region_code.data.strip())
         try:
@@ -79,12 +79,7 @@ def new():
         else:
             flash(_("Batch created. Its join code is %(code)s.", code=batch.join_code), "success")
             return redirect(url_for("batches.detail", batch_id=batch.id))
-    return render_template("batches/new.html", form=form, **picker(query))
-
-
-def picker(query: str) -> dict:
-    """What the region picker shows: the text looked up and the regions it matches."""
-    return {"region_query": query, "regions": matching_regions(current_user, query), "limit": PICKER_LIMIT}
+    return render_template("batches/new.html", form=form, **picker(current_user, query))
 
 
 @bp.get("/batches/<int:batch_id>")

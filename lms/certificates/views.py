@@ -26,7 +26,7 @@ from lms.certificates.pdf import RenderFailed, verify_url
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.jobs import services as jobs
-from lms.people.regions import find_region, matching_regions
+from lms.people.regions import find_region, picker
 
 bp = Blueprint("certificates", __name__)
 
@@ -75,8 +75,7 @@ def index():
             "issued": issued,
             "valid_count": valid_count,
             "courses": services.certificate_courses(),
-            "region_query": request.args.get("region_q", ""),
-            "regions": matching_regions(current_user, request.args.get("region_q", "")),
+            **picker(current_user, request.args.get("region_q", "")),
         }
     return render_template("certificates/index.html", **context)
 

@@ -187,3 +187,9 @@ def matching_regions(actor: User, text: str, limit: int = PICKER_LIMIT) -> list[
     )
     depth = func.length(Region.path)
     return list(db.session.execute(query.order_by(depth, Region.name).limit(limit)).scalars())
+
+
+def picker(actor: User, query: str) -> dict:
+    """What the region picker shows (templates/macros/region_picker.html): the text looked
+    up, the regions of the actor's area it matches, and how many are shown at most."""
+    return {"region_query": query, "regions": matching_regions(actor, query), "limit": PICKER_LIMIT}

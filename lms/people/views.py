@@ -15,7 +15,7 @@ from lms.people import jobs as import_jobs
 from lms.people.csvfiles import ImportFailed
 from lms.people.forms import DeactivateForm, EditPersonForm, ImportUsersForm
 from lms.people.labels import role_name
-from lms.people.regions import PICKER_LIMIT, matching_regions
+from lms.people.regions import picker
 from lms.people.services import PersonError
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -55,9 +55,9 @@ def edit(user_id: int):
         SelectChoice(str(role), role_name(role)) for role in MANAGEABLE_ROLES[current_user.role]
     ]
     query = request.form.get("region_q", "")
-    picker = {"region_query": query, "regions": matching_regions(current_user, query), "limit": PICKER_LIMIT}
+    found = picker(current_user, query)
     if request.form.get("find"):  # the region picker looking up names: nothing is saved
-        return render_template("people/edit.html", person=person, form=form, **picker)
+        return render_template("people/edit.html", person=person, form=form, **found)
     if form.validate_on_submit():
         try:
             changed = editing.edit_person(
@@ -73,7 +73,7 @@ def edit(user_id: int):
         else:
             flash(_("Saved.") if changed else _("Nothing was changed."), "success" if changed else "info")
             return redirect(url_for("people.detail", user_id=person.id))
-    return render_template("people/edit.html", person=person, form=form, **picker)
+    return render_template("people/edit.html", person=person, form=form, **found)
 
 
 @bp.post("/<int:user_id>/<any(deactivate, reactivate):action>")

@@ -323,3 +323,11 @@ def test_certificate_lists_are_paged_and_searchable(app, client, auth, graduates
     serial = db.session.execute(db.select(Certificate.serial).order_by(Certificate.id)).scalars().first()
     by_serial = client.get("/certificates/", query_string={"q": serial.lower()}).get_data(as_text=True)
     assert serial in by_serial
+
+
+def test_the_certificate_filter_finds_regions_by_name(client, auth, graduates):
+    auth.login(graduates.head_kol)
+    page = client.get("/certificates/", query_string={"region_q": "b-kol"}).get_data(as_text=True)
+    assert 'type="radio" name="region" value="B-KOL-1"' in page
+    outside = client.get("/certificates/", query_string={"region_q": "WB-DAR"}).get_data(as_text=True)
+    assert "No region in your area matches" in outside
