@@ -14,7 +14,7 @@ def certificates_section(actor: User, person: User) -> tuple[str, dict] | None:
     if not may(actor, "issue_certificates", person.region):
         return None
     held = services.certificates_of(person)
-    stale = {cert.id for cert in services.needing_reissue(actor, person)}
+    stale = {cert.id for cert in held if cert.revoked_at is None and services.name_changed(cert)}
     return ("certificates/_person.html", {"certificates": held, "stale": stale}) if held else None
 
 

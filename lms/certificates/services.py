@@ -208,7 +208,7 @@ def reissue(actor: User, code: str) -> Certificate:
     """After a name was corrected: revoke the certificate printed with the old name ("name
     corrected") and issue a new one with the current details, in one transaction."""
     certificate = certificate_to_manage(actor, code)
-    if certificate.revoked_at is None and certificate.snapshot.get("name") == certificate.user.name:
+    if certificate.revoked_at is None and not name_changed(certificate):
         raise CertificateError(_l("The name on it is still right: there is nothing to re-issue."))
     _revoke(actor, certificate, "name corrected")
     wanted = (certificate.user_id, certificate.course_id)
@@ -225,13 +225,9 @@ def certificates_of(person: User) -> list[Certificate]:
     return list(db.session.execute(query).scalars())
 
 
-def needing_reissue(actor: User, person: User) -> list[Certificate]:
-    """The person's valid certificates printed with a name that is no longer theirs, where
-    the actor issues certificates."""
-    if not may(actor, "issue_certificates", person.region):
-        return []
-    query = select(Certificate).filter_by(user_id=person.id, revoked_at=None).order_by(Certificate.id)
-    return [cert for cert in db.session.execute(query).scalars() if cert.snapshot.get("name") != person.name]
+def name_changed(certificate: Certificate) -> bool:
+    """Whether the name printed on the certificate is no longer its holder's (corrected since)."""
+    return certificate.snapshot.get("name") != certificate.user.name
 
 
 def certificate_for(actor: User, code: str) -> Certificate:

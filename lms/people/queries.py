@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from lms.auth.models import User
 from lms.auth.permissions import users_in_scope
 from lms.extensions import db
+from lms.paging import escape_like
 from lms.phones import PhoneError, normalise_phone
 
 
@@ -23,8 +24,7 @@ def people_page(actor: User, search: str, page: int) -> Pagination:
 
 def _matches(search: str):
     """Name contains the text, or the phone equals it once normalised."""
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    conditions = [User.name.ilike(f"%{escaped}%", escape="\\")]
+    conditions = [User.name.ilike(f"%{escape_like(search)}%", escape="\\")]
     with suppress(PhoneError):  # not a number: search by name only
         conditions.append(User.phone == normalise_phone(search))
     return or_(*conditions)

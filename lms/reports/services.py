@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import everywhere, may, region_ids_under, subtree_condition
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.paging import Page, page_of
 
 SORTS = ("name", "registered", "learning", "completed", "certified")
 
@@ -105,7 +105,7 @@ def sort_rows(rows: list[Figures], sort: str) -> list[Figures]:
     return sorted(rows, key=lambda row: (row.region is not None, row.region.name if row.region else ""))
 
 
-def people_here(region: Region, page: int) -> Pagination:
+def people_here(region: Region, page: int) -> Page:
     """The sahayaks whose home region is exactly this one, by name, a page at a time, with
     their milestones (the booth view lists its people)."""
     query = (
@@ -113,5 +113,4 @@ def people_here(region: Region, page: int) -> Pagination:
         .where(User.region_id == region.id, User.role == Role.SAHAYAK.value)
         .order_by(User.name, User.id)
     )
-    per_page = current_app.config["USERS_PER_PAGE"]
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return page_of(query, page, current_app.config["USERS_PER_PAGE"], scalars=True)
