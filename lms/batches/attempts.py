@@ -3,8 +3,6 @@ over their region, or an admin gives extra attempts at one quiz, or resets the c
 reason; every grant is in the audit log. A batch's leader can also give one more try to
 every member who is out of tries at a quiz."""
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -17,27 +15,13 @@ from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import QuizProgress
+from lms.learning.services import QuizState
 
 MAX_EXTRA = 10  # tries given at once; more can be given again, each grant audited
 
 
 class GrantRefused(Exception):
     """A grant could not be made; str() is a translatable message."""
-
-
-@dataclass
-class QuizTries:
-    """A learner's tries at one quiz of a course's live version."""
-
-    quiz: Quiz
-    title: str  # the lesson's title: how people know the quiz
-    used: int
-    allowed: int | None  # None: no limit
-    passed: bool
-
-    @property
-    def out_of_tries(self) -> bool:
-        return self.allowed is not None and self.used >= self.allowed
 
 
 def may_give_tries(actor: User, learner: User, course_id: int) -> bool:
@@ -53,7 +37,7 @@ def may_give_tries(actor: User, learner: User, course_id: int) -> bool:
     return db.session.execute(leads).first() is not None
 
 
-def learner_tries(actor: User, learner_id: int, course_id: int) -> tuple[User, Course, list[QuizTries]]:
+def learner_tries(actor: User, learner_id: int, course_id: int) -> tuple[User, Course, list[QuizState]]:
     """The learner, the course and their tries at each of its limited quizzes (NotFound
     unless the actor may give them tries)."""
     learner, course = db.session.get(User, learner_id), db.session.get(Course, course_id)
@@ -61,26 +45,13 @@ def learner_tries(actor: User, learner_id: int, course_id: int) -> tuple[User, C
         raise NotFound
     if not may_give_tries(actor, learner, course.id):
         raise NotFound
-    return learner, course, _tries(learner.id, course)
+    return learner, course, _tries(learner, course)
 
 
-def _tries(learner_id: int, course: Course) -> list[QuizTries]:
-    """Tries at each quiz with an attempt limit in the course's live version."""
-    quizzes = [quiz for quiz in course.live_version.quizzes if quiz.attempts is not None]
-    progress = {
-        (row.quiz_key, row.round): row
-        for row in db.session.execute(
-            select(QuizProgress).filter_by(user_id=learner_id, course_id=course.id)
-        ).scalars()
-    }
-    result = []
-    for quiz in quizzes:
-        status = progress.get((quiz.key, quiz.round))
-        used, passed = (status.attempts, status.passed_at is not None) if status else (0, False)
-        result.append(
-            QuizTries(quiz, quiz.lesson.title, used, learning.allowed_attempts(quiz, status), passed)
-        )
-    return result
+def _tries(learner: User, course: Course) -> list[QuizState]:
+    """The learner's tries at each quiz with an attempt limit in the course's live version."""
+    lessons = learning.course_progress(learner, course).lessons
+    return [state for lesson in lessons for state in lesson.quiz_states if state.allowed is not None]
 
 
 def give_tries(
@@ -183,7 +154,7 @@ def courses_with_tries(actor: User, learner: User) -> list[tuple[Course, int]]:
         )
     ).scalars()
     return [
-        (course, sum(item.out_of_tries and not item.passed for item in _tries(learner.id, course)))
+        (course, sum(item.out_of_tries and not item.passed for item in _tries(learner, course)))
         for course in courses
         if may_give_tries(actor, learner, course.id)
     ]

@@ -107,7 +107,7 @@ def tries(user_id: int, course_id: int):
     """A learner's tries at each quiz of a course, and more tries at one, with the reason."""
     learner, course, quizzes = attempts.learner_tries(current_user, user_id, course_id)
     form = GiveTriesForm()
-    form.quiz_id.choices = [SelectChoice(item.quiz.id, item.title) for item in quizzes]
+    form.quiz_id.choices = [SelectChoice(item.quiz.id, item.quiz.lesson.title) for item in quizzes]
     if request.method == "GET":  # the quiz they are stuck at, unless one was asked for
         stuck = next((item.quiz.id for item in quizzes if item.out_of_tries and not item.passed), None)
         form.quiz_id.data = request.args.get("quiz", type=int) or stuck

@@ -42,6 +42,10 @@ class QuizState:
         """Tries left (None: no limit)."""
         return None if self.allowed is None else max(0, self.allowed - self.used)
 
+    @property
+    def out_of_tries(self) -> bool:
+        return self.allowed is not None and self.used >= self.allowed
+
 
 @dataclass
 class LessonState:
