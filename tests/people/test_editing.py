@@ -213,3 +213,12 @@ def test_learners_see_each_lesson_and_quiz_with_tries_left(client, auth, world, 
     assert "✔" in row and "best score so far 0%" in row and "2 tries left" in row
     phishing = page.split("Phishing", 1)[1].split("</tr>", 1)[0]
     assert "not taken yet" in phishing and "—" in phishing  # not read, no limit
+
+
+def test_the_people_list_pages_keep_the_search(app, client, auth, world, make_user):
+    app.config["USERS_PER_PAGE"] = 2
+    for n in range(3):
+        make_user(region=world.booth, name=f"Paged {n}")
+    auth.login(world.head_kol)
+    page = client.get("/people/", query_string={"q": "paged"}).get_data(as_text=True)
+    assert "Page 1 of 2" in page and 'rel="next" href="/people/?q=paged&amp;page=2"' in page

@@ -173,6 +173,7 @@ def test_the_booth_view_lists_its_people_a_page_at_a_time(app, client, auth, pop
     auth.login(world.head_kol)
     first = client.get("/reports/", query_string={"region": world.booth.code}).get_data(as_text=True)
     assert "Sahayaks here" in first and f"Page 1 of {-(-len(here) // 5)}" in first
+    assert f'rel="next" href="/reports/?region={world.booth.code}&amp;page=2"' in first  # the region is kept
     assert all(f'href="/people/{u.id}"' in first for u in here[:5])
     assert f'href="/people/{here[5].id}"' not in first
     second = client.get("/reports/", query_string={"region": world.booth.code, "page": 2}).get_data(
