@@ -49,12 +49,21 @@ class Server:
             self.kill()
 
 
+def lms_environment(settings: dict) -> dict[str, str]:
+    """This process's environment with `settings` as LMS_* variables, and only those: an
+    LMS_* variable in the caller's shell must not leak in. Flask reads LMS_* values as JSON
+    where they parse, so False is written false."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
+    return inherited | {
+        f"LMS_{key}": json.dumps(value) if isinstance(value, bool) else str(value)
+        for key, value in settings.items()
+    }
+
+
 def start(settings: dict[str, str], log: Path, workers: int = 2, app: str = "wsgi:app") -> Server:
     """Start gunicorn with `settings` as LMS_* variables; return once /healthz (or /) answers."""
     port = free_port()
-    # Only the settings given: an LMS_* variable in the caller's shell must not leak in.
-    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
-    env = inherited | {f"LMS_{key}": str(value) for key, value in settings.items()}
+    env = lms_environment(settings)
     # No control socket: every gunicorn would otherwise share ~/.gunicorn/gunicorn.ctl.
     command = [
         str(GUNICORN),
@@ -104,12 +113,7 @@ FLASK = Path(sys.executable).with_name("flask")
 
 def job_worker(settings: dict[str, str], log: Path, workers: int = 1) -> Server:
     """Start `flask jobs worker` with `settings` as LMS_* variables (its url is unused)."""
-    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
-    # Flask reads LMS_* values as JSON where they parse: False must be written false.
-    env = inherited | {
-        f"LMS_{key}": json.dumps(value) if isinstance(value, bool) else str(value)
-        for key, value in settings.items()
-    }
+    env = lms_environment(settings)
     command = [str(FLASK), "--app", "wsgi", "jobs", "worker", "--workers", str(workers)]
     with log.open("ab") as output:
         process = subprocess.Popen(

@@ -19,7 +19,7 @@ from lms.extensions import db
 from tests.certificates.conftest import complete
 from tests.conftest import add_region, csrf_token_from
 from tests.livehttp import Browser, add_people, publish_sample_course, seeding
-from tests.servers import ROOT, Server, free_port, wait_until_up
+from tests.servers import ROOT, Server, free_port, lms_environment, wait_until_up
 
 pytestmark = pytest.mark.live
 
@@ -60,8 +60,7 @@ def test_honcho_runs_web_and_worker_together_and_ctrl_c_stops_both(tmp_path):
     (tmp_path / "instance").mkdir()
     seed(settings)
     port = free_port()
-    inherited = {key: value for key, value in os.environ.items() if not key.startswith("LMS_")}
-    env = inherited | {f"LMS_{key}": value for key, value in settings.items()}
+    env = lms_environment(settings)
     env["PATH"] = f"{HONCHO.parent}:{env['PATH']}"  # as `make run` puts the venv first
     log = tmp_path / "honcho.log"
     with log.open("ab") as output:
