@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.web import build_site, quiz_lesson, sahayak_phone, signed_in
+from bench.workshop import percentile
 from lms.auth.models import Role, User
 from lms.batches.models import Membership
 from lms.batches.services import create_batch
@@ -41,12 +42,6 @@ PAUSE = 0.25  # seconds each reader waits between pages: people read, they don't
 IDLE_SECONDS = 20  # idle measurement before the job, and again after it
 HEAD_PHONE, HEAD_PASSWORD = "9000000004", "bench-pass"
 NAMES = ["অনুপম মুখোপাধ্যায়", "राजेश कुमार शर्मा", "Mary D'Souza"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
 
 
 def seed_batch(app) -> int:
