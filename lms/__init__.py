@@ -92,10 +92,12 @@ def register_hooks(app: Flask) -> None:
     from lms.batches import hooks as batch_hooks
     from lms.certificates import hooks as certificate_hooks
     from lms.learning import hooks as learning_hooks
+    from lms.reports import hooks as report_hooks
 
     learning_hooks.init_app(app)
     batch_hooks.init_app(app)
     certificate_hooks.init_app(app)
+    report_hooks.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:

@@ -56,6 +56,17 @@ def insert_ignore(model, **values) -> bool:
     return db.session.execute(statement).first() is not None
 
 
+def insert_adding(model, key: list[str], rows: list[dict], column: str) -> None:
+    """INSERT rows, adding `column` to that of an existing row with the same `key` instead
+    (one statement, atomic under concurrent writers; keys must be distinct; flushes)."""
+    if not rows:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(rows)
+    total = getattr(model, column) + getattr(statement.excluded, column)
+    db.session.execute(statement.on_conflict_do_update(index_elements=key, set_={column: total}))
+
+
 @contextmanager
 def many_commits() -> Iterator[None]:
     """Commit item by item without expiring every loaded object at each commit (which makes a

@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from lms.extensions import db
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URI, settings_for
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URI, add_region, settings_for
 
 
 def empty_database_uri(tmp_path) -> tuple[str, str | None]:
@@ -91,6 +91,55 @@ def test_passes_tied_to_old_quiz_hashes_are_merged_and_earn_their_completion(tmp
                 completed = connection.execute(text('SELECT completed_at IS NOT NULL FROM "user"')).scalar()
             assert [tuple(row) for row in rows] == [("q", 1, 1, 100, True)]
             assert [tuple(row) for row in completions] == [(1, 1, 2)] and completed
+    finally:
+        drop_schema(schema)
+
+
+def test_answer_tallies_are_counted_from_the_attempts_so_far(tmp_path, bare_app):
+    """d4e2f6b8a031 adds the per-question report's tallies: counted from the attempts already
+    made, they equal those kept as people answer."""
+    from datetime import date
+
+    from lms.auth.models import Role, User
+    from lms.batches.services import create_batch, join
+    from lms.courses.parser import parse_course
+    from lms.courses.services import publish
+    from tests.courses.samples import course_files
+    from tests.reports.test_quizzes import answer
+    from tests.reports.test_tallies import tally_rows
+
+    uri, schema = empty_database_uri(tmp_path)
+    try:
+        app = bare_app(settings_for(tmp_path, SQLALCHEMY_DATABASE_URI=uri))
+        with app.app_context():
+            upgrade()
+            version = publish(parse_course("safe-accounts", course_files()), None, "cli").version
+            region = add_region("WB-KOL", None, "district", "Kolkata")
+            people = [
+                User(
+                    phone=f"98300000{n:02d}",
+                    name=f"P{n}",
+                    role=str(role),
+                    region=region,
+                    lang="en",
+                    password_hash="x",
+                )
+                for n, role in enumerate([Role.TRAINER] + [Role.SAHAYAK] * 3)
+            ]
+            db.session.add_all(people)
+            db.session.commit()
+            batch = create_batch(people[0], version.course_id, "B", "", date(2026, 9, 1), region.id)
+            for number, person in enumerate(people[1:]):
+                join(person, batch)
+                for quiz in version.quizzes:
+                    choice = quiz.spec["questions"][0].get("options", [{"id": "x"}])[number % 2]["id"]
+                    answer(person, quiz, {"0": [choice], "2": "timer"})
+            kept = tally_rows()
+            db.session.remove()
+            downgrade(revision="c3d1e5a7f920")
+            upgrade()
+            assert kept and tally_rows() == kept
+            db.session.remove()
     finally:
         drop_schema(schema)
 

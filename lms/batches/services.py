@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
+from lms import hooks
 from lms.auth.models import Region, Role, User
-from lms.auth.permissions import area_condition, in_area, may, user_in_scope, within
+from lms.auth.permissions import area_condition, everywhere, in_area, may, user_in_scope, within
 from lms.auth.services import AuthError, check_new_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.clock import utcnow
@@ -107,6 +108,21 @@ def batches_in_scope(actor: User):
     return select(Batch).where(own)
 
 
+def batch_areas(actor: User):
+    """`batches_in_scope` in two parts, for figures kept per region: the ids of the regions
+    whose every batch the actor sees (None if none), and of their own batches outside them."""
+    own = select(Batch.id).where(Batch.leader_id == actor.id)
+    if not may(actor, "oversee_batches"):
+        return None, own
+    if everywhere(actor):
+        return select(Region.id).where(Region.parent_id.is_(None)), own.where(false())
+    if actor.region_id is None:
+        return None, own
+    return select(Region.id).where(Region.id == actor.region_id), own.where(
+        ~area_condition(actor, Batch.region_id)
+    )
+
+
 def get_batch(actor: User, batch_id: int) -> Batch:
     """A batch in the actor's scope, or NotFound."""
     batch = db.session.execute(batches_in_scope(actor).where(Batch.id == batch_id)).scalar()
@@ -194,7 +210,10 @@ def _add_member(batch: Batch, user: User) -> bool:
     _ensure_joinable(batch)
     if batch.leader_id == user.id:
         raise BatchError(_l("You lead this batch."))
-    return insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
+    added = insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
+    if added:
+        hooks.answers("member_joined", batch, user.id)  # e.g. count their earlier quiz answers
+    return added
 
 
 def _ensure_joinable(batch: Batch) -> None:

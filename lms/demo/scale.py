@@ -15,17 +15,22 @@ from lms.auth.models import Region, Role, User
 from lms.auth.services import hash_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.certificates.models import Certificate, SerialCounter
-from lms.courses.models import Course
+from lms.courses.kinds import KINDS
+from lms.courses.models import Course, Quiz
 from lms.demo.people import DEMO_PASSWORD
 from lms.extensions import db
+from lms.learning.grading import Graded, grade
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
 from lms.people.regions import refresh_paths
+from lms.reports import tallies
 
 CONSTITUENCIES = 294  # West Bengal's assembly constituencies
 BOOTHS_PER_CONSTITUENCY = 14
 PEOPLE_PER_BATCH = 20
 SECOND_LEVEL_BATCHES = 3  # batches each workshop graduate leads
 CHUNK = 5000
+RIGHT_SHARE = 0.65  # of generated answers to a question
+TYPED_MISTAKES = ("", "jani na", "41", "৪১", "schedule later", "timer")
 START = datetime(2026, 9, 1, tzinfo=UTC)
 Progress = Callable[[str, int], None]
 
@@ -38,6 +43,8 @@ def generate(count: int, course_slug: str, progress: Progress, seed: int = 2026)
     users = _sahayaks(count, booths, rng, progress)
     batches = _cascade(course, users, rng, progress)
     attempts = _learning(course, users, rng, progress)
+    progress("answer tallies", tallies.rebuild())  # the attempts were inserted in bulk
+    db.session.commit()
     return {"booths": len(booths), "sahayaks": len(users), "batches": batches, "attempts": attempts}
 
 
@@ -171,19 +178,19 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
         passed_all = bool(read) and len(read) == len(lessons)
         for quiz in quizzes[: len(read)]:
             tries = rng.randint(1, 7)
-            scores = [rng.choice((20, 40, 60, 80, 100)) for _ in range(tries)]
-            best = max(scores)
+            tried = [_answered(quiz, rng) for _ in range(tries)]
+            best = max(graded.score for _, graded in tried)
             passed = best >= quiz.pass_mark
             passed_all = passed_all and passed
             when = START + timedelta(days=rng.randint(0, 80), minutes=rng.randint(0, 1440))
-            for score in scores:
+            for answers, graded in tried:
                 attempt_count += 1
                 attempts.append(
                     {
                         "token": f"gen-{attempt_count}", "user_id": user, "quiz_id": quiz.id, "course_id": course.id,
                         "version_id": version.id, "quiz_key": quiz.key, "quiz_hash": quiz.content_hash, "seed": 0,
-                        "started_at": when, "submitted_at": when, "answers": {}, "results": [], "score": score,
-                        "passed": score >= quiz.pass_mark,
+                        "started_at": when, "submitted_at": when, "answers": answers, "results": graded.results,
+                        "score": graded.score, "passed": graded.passed,
                     }
                 )  # fmt: skip
             results.append(
@@ -211,6 +218,24 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
     db.session.commit()
     progress("completions", len(done))
     return attempt_count
+
+
+def _answered(quiz: Quiz, rng: random.Random) -> tuple[dict, Graded]:
+    """Made-up answers to a quiz, each question right about two times in three (wrong: a wrong
+    option, or one of a few typed mistakes), graded."""
+    answers = {}
+    for index, question in enumerate(quiz.spec["questions"]):
+        kind = KINDS[question["kind"]]
+        wrong = [option["id"] for option in question.get("options", []) if not option["correct"]]
+        if rng.random() < RIGHT_SHARE:
+            answers[str(index)] = kind.sample(question)
+        elif kind.has_options:
+            answers[str(index)] = (
+                ([rng.choice(wrong)] if kind.several else rng.choice(wrong)) if wrong else ""
+            )
+        else:
+            answers[str(index)] = rng.choice(TYPED_MISTAKES)
+    return answers, grade(quiz.spec, answers, quiz.pass_mark)
 
 
 def _milestones() -> None:

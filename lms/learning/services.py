@@ -297,6 +297,7 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     db.session.add(attempt)
     db.session.flush()  # the token's UNIQUE constraint stops a doubled submission here
     _update_progress(user.id, course.id, quiz, graded.score, graded.passed, moment)
+    hooks.answers("attempt_recorded", attempt)  # e.g. the per-question report's tallies
     if graded.passed:
         maybe_complete(user, course)
     return attempt

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from lms import hooks
 from lms.auth.models import Region, User
 from lms.auth.permissions import regions_in_scope
 from lms.extensions import db
@@ -125,6 +126,7 @@ def _apply(
         by_code[row.code].parent = by_code[row.parent] if row.parent else None
     db.session.flush()  # ids are needed for paths
     refresh_paths(list(by_code.values()))
+    hooks.answers("regions_moved")  # e.g. figures summed per region, which may have moved
     return RegionImportResult(created, updated)
 
 

@@ -6,17 +6,18 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from lms.auth.models import User
-from lms.batches.models import Batch, Membership
-from lms.batches.services import batches_in_scope
+from lms.batches.models import Batch
+from lms.batches.services import batch_areas, batches_in_scope
 from lms.courses.kinds import KINDS
-from lms.courses.models import Course, CourseVersion, Quiz
+from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.extensions import db
-from lms.learning.models import Attempt
+from lms.paging import Page, page_of
+from lms.reports.models import ATTEMPTS, AnswerTally, RegionAnswerTally
 
-CHUNK = 2000
+PER_PAGE = 10  # quizzes per page
 TYPED_SHOWN = 3  # typed wrong answers shown per question
 
 
@@ -39,7 +40,7 @@ class QuestionStats:
     def wrong_answers(self) -> list[tuple[Markup, int]]:
         """The most common wrong answers, as (html, times): up to three typed answers (what
         learners wrote, escaped) or the most chosen wrong option."""
-        common = self.wrong_choices.most_common(TYPED_SHOWN if self.typed else 1)
+        common = self._most_common(TYPED_SHOWN if self.typed else 1)
         if self.typed:
             return [(escape(text) if text else escape(_("(left empty)")), times) for text, times in common]
         # Option text is trainer Markdown rendered and sanitised (nh3) when the course was published.
@@ -47,6 +48,17 @@ class QuestionStats:
             (Markup(self.options.get(option, "")) if option else escape(_("(left empty)")), times)  # noqa: S704
             for option, times in common
         ]
+
+    def _most_common(self, count: int) -> list[tuple[str, int]]:
+        """The `count` most common wrong answers; ties in the options' order (typed answers:
+        alphabetical, "left empty" last), so the page does not change between loads."""
+        order = {option: index for index, option in enumerate(self.options)}
+
+        def rank(item: tuple[str, int]) -> tuple:
+            answer, times = item
+            return (-times, answer == "", order.get(answer, len(order)), answer)
+
+        return sorted(self.wrong_choices.items(), key=rank)[:count]
 
     @property
     def top_wrong(self) -> tuple[Markup, int] | None:
@@ -65,55 +77,62 @@ class QuizStats:
     questions: list[QuestionStats]
 
 
-def quiz_stats(actor: User) -> list[QuizStats]:
-    """Current quizzes of the courses of the actor's batches, from their members' attempts."""
-    scoped = batches_in_scope(actor).subquery()
-    courses = select(Batch.course_id).join(scoped, scoped.c.id == Batch.id).distinct()
-    members = select(Membership.user_id).join(scoped, scoped.c.id == Membership.batch_id)
-    versions = db.session.execute(
-        select(CourseVersion)
+def quiz_stats(actor: User, page: int = 1) -> Page:
+    """One page of the current quizzes of the courses of the actor's batches, each with the
+    figures of their members' attempts (from the running tallies, reports/tallies.py)."""
+    scoped = batches_in_scope(actor).with_only_columns(Batch.id)
+    courses = select(Batch.course_id).where(Batch.id.in_(scoped)).distinct()
+    quizzes = (
+        select(Quiz)
+        .join(CourseVersion, CourseVersion.id == Quiz.version_id)
         .join(Course, Course.live_version_id == CourseVersion.id)
+        .join(Lesson, Lesson.id == Quiz.lesson_id)
         .where(Course.id.in_(courses))
-    ).scalars()
-    results = []
-    for version in versions:
-        for quiz in version.quizzes:
-            results.append(_stats(version, quiz, members))
-    return results
+        .order_by(CourseVersion.title, Course.id, Lesson.position, Quiz.id)
+    )
+    found = page_of(quizzes, page, PER_PAGE, scalars=True)
+    regions, own = batch_areas(actor)
+    found.items = [_stats(quiz, regions, own) for quiz in found.items]
+    return found
 
 
-def _stats(version: CourseVersion, quiz: Quiz, members) -> QuizStats:
-    """Tally, in chunks, the attempts at this quiz as graded now: in any version whose grading
-    key is the same (a typo fix in an explanation keeps the figures), options read as today's."""
+def _stats(quiz: Quiz, regions: Select | None, own: Select) -> QuizStats:
+    """The figures of this quiz as graded now, from the tallies of the regions and batches in
+    scope, over every version graded alike (a typo fix in an explanation keeps them), options
+    read as today's."""
     specs = quiz.spec["questions"]
-    kinds = [KINDS[q["kind"]] for q in specs]
     questions = [
         QuestionStats(
-            q["html"], {o["id"]: o["html"] for o in kind.shown_options(q)}, typed=not kind.has_options
+            q["html"], {o["id"]: o["html"] for o in KINDS[q["kind"]].shown_options(q)},
+            typed=not KINDS[q["kind"]].has_options,
         )
-        for q, kind in zip(specs, kinds, strict=True)
-    ]
+        for q in specs
+    ]  # fmt: skip
     same = _graded_alike(quiz)
-    query = select(Attempt.quiz_id, Attempt.answers, Attempt.results).where(
-        Attempt.quiz_id.in_(list(same)), Attempt.user_id.in_(members)
+    sums = _sums(AnswerTally, AnswerTally.batch_id.in_(own), list(same))
+    if regions is not None:
+        sums += _sums(RegionAnswerTally, RegionAnswerTally.region_id.in_(regions), list(same))
+    attempts = 0
+    for quiz_id, question, right, answer, times in sums:
+        if question == ATTEMPTS:
+            attempts += times
+        elif right:
+            questions[question].right += times
+        else:
+            wrong = answer if questions[question].typed else same[quiz_id].get(answer, answer)
+            questions[question].wrong_choices[wrong] += times
+    for stats in questions:
+        stats.answered = attempts
+    return QuizStats(quiz.version, quiz, attempts, questions)
+
+
+def _sums(model, scope, quiz_ids: list[int]) -> list[tuple]:
+    """(quiz id, question, right, answer, times) summed over the tally rows in scope."""
+    columns = (model.quiz_id, model.question, model.right, model.answer)
+    query = (
+        select(*columns, func.sum(model.times)).where(model.quiz_id.in_(quiz_ids), scope).group_by(*columns)
     )
-    count = 0
-    for quiz_id, answers, outcome in db.session.execute(query.execution_options(yield_per=CHUNK)):
-        if not outcome:
-            continue
-        count += 1
-        for index, stats in enumerate(questions):
-            stats.answered += 1
-            stats.right += bool(outcome[index])
-            if not outcome[index]:
-                answer = _as_today(same[quiz_id], (answers or {}).get(str(index)))
-                typed = kinds[index].typed_answer(answer)
-                if typed is None:  # options: the wrong ones chosen, or none chosen at all
-                    chosen = kinds[index].wrong_choices(specs[index], answer)
-                    stats.wrong_choices.update(chosen or ([""] if not answer else []))
-                else:
-                    stats.wrong_choices.update([typed])
-    return QuizStats(version, quiz, count, questions)
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def _graded_alike(quiz: Quiz) -> dict[int, dict[str, str]]:
@@ -138,10 +157,3 @@ def _option_ids(old: dict, new: dict) -> dict[str, str]:
         for option, same in zip(kind.shown_options(before), kind.shown_options(after), strict=True):
             mapping[option["id"]] = same["id"]
     return mapping
-
-
-def _as_today(mapping: dict[str, str], answer):
-    """An answer given to an earlier version, its option ids read as today's."""
-    if isinstance(answer, list):
-        return [mapping.get(item, item) for item in answer]
-    return mapping.get(answer, answer) if isinstance(answer, str) else answer

@@ -106,5 +106,7 @@ def cascade():
 @bp.get("/quizzes")
 @requires("see_quiz_reports")
 def quizzes():
-    """Per quiz and question: the share answering right and the most-chosen wrong option."""
-    return render_template("reports/quizzes.html", stats=quiz_figures.quiz_stats(current_user))
+    """Per quiz and question, a page of quizzes at a time: the share answering right and the
+    most common wrong answers."""
+    page = quiz_figures.quiz_stats(current_user, request.args.get("page", 1, type=int))
+    return render_template("reports/quizzes.html", stats=page)

@@ -8,6 +8,7 @@ from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.learning.models import Attempt, Completion, LessonRead, QuizProgress
 from lms.reports import services
+from lms.reports.models import ATTEMPTS, AnswerTally
 
 
 def count(model) -> int:
@@ -34,5 +35,14 @@ def test_scale_generator_builds_a_consistent_programme(runner, app):
     assert total.learning == len({r for r in db.session.execute(select(LessonRead.user_id)).scalars()})
     assert total.completed == count(Completion)
     assert total.certified == count(Certificate) > 0
+    # The per-question report's tallies count every generated attempt once per batch of its learner.
+    counted = select(func.sum(AnswerTally.times)).where(AnswerTally.question == ATTEMPTS)
+    paired = (
+        select(func.count())
+        .select_from(Attempt)
+        .join(Batch, Batch.course_id == Attempt.course_id)
+        .join(Membership, (Membership.batch_id == Batch.id) & (Membership.user_id == Attempt.user_id))
+    )
+    assert db.session.execute(counted).scalar() == db.session.execute(paired).scalar() > 600
     again = runner.invoke(args=["demo", "--scale", "600"])
     assert "Scale data already generated; nothing added." in again.output

@@ -26,12 +26,12 @@ def test_share_right_and_most_chosen_wrong_option(client, auth, world, sample_co
         answer(person, quiz, {"0": choice})
     outsider = make_user(region=world.booth)
     answer(outsider, quiz, {"0": no})  # not in a batch of this trainer: not counted
-    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}
+    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol).items}
     phishing = stats["phishing"].questions[0]
     assert stats["phishing"].attempts == 4
     assert (phishing.answered, phishing.right, phishing.share_right) == (4, 1, 25)
     assert phishing.top_wrong == ("Yes", 3)
-    assert quiz_stats(world.head_dar) == []
+    assert quiz_stats(world.head_dar).items == []
     auth.login(world.trainer_kol)
     page = client.get("/reports/quizzes").get_data(as_text=True)
     assert "25%" in page and "Yes</span> (3)" in page
@@ -51,7 +51,7 @@ def test_typed_answers_show_the_most_common_wrong_ones_escaped(client, auth, wor
         person = make_user(region=world.booth)
         join(person, batch)
         answer(person, quiz, {str(typed): text, str(number): "৪১"})
-    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}["safe-password"]
+    stats = {item.quiz.key: item for item in quiz_stats(world.trainer_kol).items}["safe-password"]
     question = stats.questions[typed]
     assert (question.answered, question.right) == (5, 1)
     assert [(str(html), times) for html, times in question.wrong_answers] == [
@@ -73,5 +73,5 @@ def test_an_option_question_left_empty_is_said_so(world, sample_course, make_use
         person = make_user(region=world.booth)
         join(person, batch)
         answer(person, quiz, {})
-    question = {item.quiz.key: item for item in quiz_stats(world.trainer_kol)}["phishing"].questions[0]
+    question = {item.quiz.key: item for item in quiz_stats(world.trainer_kol).items}["phishing"].questions[0]
     assert [(str(html), times) for html, times in question.wrong_answers] == [("(left empty)", 2)]
