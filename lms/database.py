@@ -62,9 +62,10 @@ def insert_adding(model, key: list[str], rows: list[dict], column: str) -> None:
     if not rows:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(rows)
-    total = getattr(model, column) + getattr(statement.excluded, column)
-    db.session.execute(statement.on_conflict_do_update(index_elements=key, set_={column: total}))
+    table = model.__table__
+    statement = dialect.insert(table)  # Core, with the rows as parameters: compiled once, cached
+    total = table.c[column] + statement.excluded[column]
+    db.session.execute(statement.on_conflict_do_update(index_elements=key, set_={column: total}), rows)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.audit import audit
@@ -293,17 +293,15 @@ def issued_page(actor: User, page: int, per_page: int, search: str = "", **filte
     """One page of `issued_in_scope` (optionally names or serials containing `search`), and
     how many of all of them are valid."""
     query = _issued_query(actor, **filters)
-    counted = query.order_by(None).subquery()
-    total, valid = db.session.execute(  # both counts in one pass over the scoped certificates
-        select(func.count(), func.count().filter(counted.c.revoked_at.is_(None)))
-    ).one()
+    matches = true()
     if search.strip():
         pattern = f"%{escape_like(search)}%"
-        query = query.where(
-            User.name.ilike(pattern, escape="\\") | Certificate.serial.ilike(pattern, escape="\\")
-        )
-        total = None  # counted again, with the search
-    return page_of(query, page, per_page, scalars=True, total=total), valid
+        matches = User.name.ilike(pattern, escape="\\") | Certificate.serial.ilike(pattern, escape="\\")
+    counted = query.order_by(None).with_only_columns(Certificate.revoked_at, matches.label("matches")).subquery()
+    total, valid = db.session.execute(  # both counts in one pass over the scoped certificates
+        select(func.count().filter(counted.c.matches), func.count().filter(counted.c.revoked_at.is_(None)))
+    ).one()
+    return page_of(query.where(matches), page, per_page, scalars=True, total=total), valid
 
 
 def _issued_query(
