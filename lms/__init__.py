@@ -119,12 +119,14 @@ def register_commands(app: Flask) -> None:
     from lms.demo.cli import demo_command
     from lms.jobs.cli import jobs_cli
     from lms.people.cli import regions_cli, users_cli
+    from lms.reports.cli import reports_cli
 
     app.cli.add_command(regions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

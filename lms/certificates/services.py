@@ -297,7 +297,9 @@ def issued_page(actor: User, page: int, per_page: int, search: str = "", **filte
     if search.strip():
         pattern = f"%{escape_like(search)}%"
         matches = User.name.ilike(pattern, escape="\\") | Certificate.serial.ilike(pattern, escape="\\")
-    counted = query.order_by(None).with_only_columns(Certificate.revoked_at, matches.label("matches")).subquery()
+    counted = (
+        query.order_by(None).with_only_columns(Certificate.revoked_at, matches.label("matches")).subquery()
+    )
     total, valid = db.session.execute(  # both counts in one pass over the scoped certificates
         select(func.count().filter(counted.c.matches), func.count().filter(counted.c.revoked_at.is_(None)))
     ).one()

@@ -6,6 +6,7 @@ cascade, lessons read, about 15 quiz attempts per sahayak, completions and certi
 
 import random
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -30,6 +31,7 @@ PEOPLE_PER_BATCH = 20
 SECOND_LEVEL_BATCHES = 3  # batches each workshop graduate leads
 CHUNK = 5000
 RIGHT_SHARE = 0.65  # of generated answers to a question
+ANSWER_SETS = 60  # made-up answer sets per quiz that attempts draw from (grading each is slow)
 TYPED_MISTAKES = ("", "jani na", "41", "৪১", "schedule later", "timer")
 START = datetime(2026, 9, 1, tzinfo=UTC)
 Progress = Callable[[str, int], None]
@@ -43,8 +45,6 @@ def generate(count: int, course_slug: str, progress: Progress, seed: int = 2026)
     users = _sahayaks(count, booths, rng, progress)
     batches = _cascade(course, users, rng, progress)
     attempts = _learning(course, users, rng, progress)
-    progress("answer tallies", tallies.rebuild())  # the attempts were inserted in bulk
-    db.session.commit()
     return {"booths": len(booths), "sahayaks": len(users), "batches": batches, "attempts": attempts}
 
 
@@ -166,6 +166,9 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
     version = course.live_version
     lessons = [lesson.slug for lesson in version.lessons]
     quizzes = version.quizzes
+    pools = {quiz.id: [_answered(quiz, rng) for _ in range(ANSWER_SETS)] for quiz in quizzes}
+    batches_of = _batches_of(course)
+    counts: dict[tuple[int, int], Counter] = {}  # the per-question report's tallies
     reads, attempts, results, done = [], [], [], []
     attempt_count = 0
     for user in users:
@@ -178,13 +181,15 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
         passed_all = bool(read) and len(read) == len(lessons)
         for quiz in quizzes[: len(read)]:
             tries = rng.randint(1, 7)
-            tried = [_answered(quiz, rng) for _ in range(tries)]
-            best = max(graded.score for _, graded in tried)
+            tried = [rng.choice(pools[quiz.id]) for _ in range(tries)]
+            best = max(graded.score for _, graded, _ in tried)
             passed = best >= quiz.pass_mark
             passed_all = passed_all and passed
             when = START + timedelta(days=rng.randint(0, 80), minutes=rng.randint(0, 1440))
-            for answers, graded in tried:
+            for answers, graded, keys in tried:
                 attempt_count += 1
+                for batch_id in batches_of.get(user, ()):
+                    counts.setdefault((quiz.id, batch_id), Counter()).update(keys)
                 attempts.append(
                     {
                         "token": f"gen-{attempt_count}", "user_id": user, "quiz_id": quiz.id, "course_id": course.id,
@@ -211,6 +216,7 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
         if len(attempts) >= CHUNK * 4:
             _flush(reads, attempts, results, progress)
     _flush(reads, attempts, results, progress)
+    tallies.add(counts)
     for start in range(0, len(done), CHUNK):
         db.session.execute(insert(Completion), done[start : start + CHUNK])
     _certificates(done[: len(done) * 2 // 3], version, rng)
@@ -220,9 +226,22 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
     return attempt_count
 
 
-def _answered(quiz: Quiz, rng: random.Random) -> tuple[dict, Graded]:
+def _batches_of(course: Course) -> dict[int, list[int]]:
+    """Each member's batches of the course."""
+    found: dict[int, list[int]] = {}
+    rows = db.session.execute(
+        select(Membership.user_id, Membership.batch_id)
+        .join(Batch, Batch.id == Membership.batch_id)
+        .where(Batch.course_id == course.id)
+    )
+    for user_id, batch_id in rows:
+        found.setdefault(user_id, []).append(batch_id)
+    return found
+
+
+def _answered(quiz: Quiz, rng: random.Random) -> tuple[dict, Graded, Counter]:
     """Made-up answers to a quiz, each question right about two times in three (wrong: a wrong
-    option, or one of a few typed mistakes), graded."""
+    option, or one of a few typed mistakes), graded, with what they add to the tallies."""
     answers = {}
     for index, question in enumerate(quiz.spec["questions"]):
         kind = KINDS[question["kind"]]
@@ -235,7 +254,8 @@ def _answered(quiz: Quiz, rng: random.Random) -> tuple[dict, Graded]:
             )
         else:
             answers[str(index)] = rng.choice(TYPED_MISTAKES)
-    return answers, grade(quiz.spec, answers, quiz.pass_mark)
+    graded = grade(quiz.spec, answers, quiz.pass_mark)
+    return answers, graded, tallies.answer_keys(quiz.spec, answers, graded.results)
 
 
 def _milestones() -> None:

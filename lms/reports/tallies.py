@@ -4,8 +4,9 @@ batches, so the per-question report sums a few rows instead of reading every att
 40,000 people."""
 
 from collections import Counter
+from collections.abc import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, func, select
 
 from lms.auth.models import Region
 from lms.batches.models import Batch, Membership
@@ -54,7 +55,7 @@ def count_attempt(attempt: Attempt) -> None:
         .where(Membership.user_id == attempt.user_id, Batch.course_id == attempt.course_id)
     ).scalars()
     keys = answer_keys(attempt.quiz.spec, attempt.answers, attempt.results)
-    _add({(attempt.quiz_id, batch_id): keys for batch_id in batches})
+    add({(attempt.quiz_id, batch_id): keys for batch_id in batches})
 
 
 def count_member(batch: Batch, user_id: int) -> None:
@@ -68,28 +69,42 @@ def count_member(batch: Batch, user_id: int) -> None:
     for quiz_id, spec, answers, results in attempts:
         if results:
             tallies.setdefault((quiz_id, batch.id), Counter()).update(answer_keys(spec, answers, results))
-    _add(tallies)
+    add(tallies)
 
 
-def rebuild() -> int:
-    """Count every attempt again from scratch (after bulk-loading attempts); the number of
-    batch tally rows written. Flushes, never commits."""
+def rebuild(progress: Callable[[int], None] = lambda done: None) -> int:
+    """Count every attempt again from scratch (after bulk-loading attempts), telling
+    `progress` how many more were read; the number of batch tally rows written. Flushes,
+    never commits."""
     db.session.execute(delete(AnswerTally))
     db.session.execute(delete(RegionAnswerTally))
     specs = dict(db.session.execute(select(Quiz.id, Quiz.spec)).all())
-    attempts = (
+    tallies: dict[tuple[int, int], Keys] = {}
+    for count, (quiz_id, batch_id, answers, results) in enumerate(db.session.execute(_members_attempts()), 1):
+        if results:
+            tallies.setdefault((quiz_id, batch_id), Counter()).update(
+                answer_keys(specs[quiz_id], answers, results)
+            )
+        if count % CHUNK == 0:
+            progress(CHUNK)
+    return add(tallies)
+
+
+def attempts_to_count() -> int:
+    """How many (attempt, batch of its learner) pairs `rebuild` reads."""
+    pairs = _members_attempts().with_only_columns(func.count()).execution_options(yield_per=None)
+    return db.session.execute(pairs).scalar_one()
+
+
+def _members_attempts() -> Select:
+    """(quiz id, batch id, answers, results) of every attempt, once for each batch of its
+    course that its learner belongs to."""
+    return (
         select(Attempt.quiz_id, Membership.batch_id, Attempt.answers, Attempt.results)
         .join(Batch, Batch.course_id == Attempt.course_id)
         .join(Membership, (Membership.batch_id == Batch.id) & (Membership.user_id == Attempt.user_id))
         .execution_options(yield_per=CHUNK)
     )
-    tallies: dict[tuple[int, int], Keys] = {}
-    for quiz_id, batch_id, answers, results in db.session.execute(attempts):
-        if results:
-            tallies.setdefault((quiz_id, batch_id), Counter()).update(
-                answer_keys(specs[quiz_id], answers, results)
-            )
-    return _add(tallies)
 
 
 def roll_up_regions() -> int:
@@ -110,7 +125,7 @@ def roll_up_regions() -> int:
     return _insert(RegionAnswerTally, REGION_KEY, sums)
 
 
-def _add(tallies: dict[tuple[int, int], Keys]) -> int:
+def add(tallies: dict[tuple[int, int], Keys]) -> int:
     """Add counts to the tallies of (quiz, batch) pairs and of every region holding the batch;
     the number of batch tally rows."""
     paths = dict(

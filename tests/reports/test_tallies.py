@@ -190,3 +190,20 @@ def test_quizzes_are_paged(client, auth, world, sample_course, monkeypatch):
     assert "Passwords" in first and "Phishing" not in first and 'href="/reports/quizzes?page=2"' in first
     assert "Phishing" in second and "Passwords" not in second
     assert "Phishing" in beyond  # out of range: the last page
+
+
+def test_flask_reports_retally_counts_everything_again(runner, world, sample_course, make_user):
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "B", "", date(2026, 9, 1), world.booth.id
+    )
+    person = make_user(region=world.booth)
+    join(person, batch)
+    quiz = current_quiz("phishing")
+    answer(person, quiz, {"0": quiz.spec["questions"][0]["options"][0]["id"]})
+    kept = tally_rows()
+    db.session.execute(AnswerTally.__table__.update().values(times=99))  # drifted, say by hand
+    db.session.commit()
+    result = runner.invoke(args=["reports", "retally"])
+    assert result.exit_code == 0 and "Counted the attempts again: 2 batch tally rows." in result.output
+    db.session.expire_all()
+    assert tally_rows() == kept
