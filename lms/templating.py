@@ -8,7 +8,7 @@ from flask_login import current_user
 from lms.auth import permissions
 from lms.courses.kinds import KINDS, Kind
 from lms.courses.rendering import quiz_parts
-from lms.people.labels import role_name
+from lms.people.labels import region_kind, role_name
 from lms.phones import format_phone
 
 
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(region_kind, "region_kind")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_when, "datetime")
     app.add_template_filter(format_day, "date_only")

@@ -331,3 +331,6 @@ def test_the_certificate_filter_finds_regions_by_name(client, auth, graduates):
     assert 'type="radio" name="region" value="B-KOL-1"' in page
     outside = client.get("/certificates/", query_string={"region_q": "WB-DAR"}).get_data(as_text=True)
     assert "No region in your area matches" in outside
+    client.post("/language", data={"lang": "bn"})
+    bengali = client.get("/certificates/", query_string={"region_q": "b-kol"}).get_data(as_text=True)
+    assert 'বুথ · <span translate="no">B-KOL-1</span>' in bengali  # the region's kind in the reader's language
