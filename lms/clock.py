@@ -6,3 +6,8 @@ from datetime import UTC, datetime
 def utcnow() -> datetime:
     """Now, in UTC (column defaults and every service that records a moment)."""
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment, timezone-aware (SQLite hands them back naive; they are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -18,6 +18,18 @@ MATRIX = {
     "auth.login": ("GET", "/login", {"anonymous": 200} | dict.fromkeys(VISITORS[1:], 302)),
     "auth.logout": ("POST", "/logout", dict.fromkeys(VISITORS, 302)),
     "auth.change_password": ("GET", "/password", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),
+    "auth.sign_ins": ("GET", "/sign-ins", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),
+    "auth.end_other_sign_ins": (
+        "POST",
+        "/sign-ins/end-others",
+        {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 302),
+    ),
+    # {signin} is another sign-in of the Kolkata sahayak: only they can end it.
+    "auth.end_sign_in": (
+        "POST",
+        "/sign-ins/{signin}/end",
+        {"anonymous": SIGN_IN, "sahayak": 302} | dict.fromkeys(VISITORS[2:], 404),
+    ),
     "main.home": ("GET", "/", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),
     "main.set_language": ("POST", "/language", dict.fromkeys(VISITORS, 302)),
     "people.index": (
@@ -307,6 +319,16 @@ def make_attempt(user) -> int:
     return services.submit(user, token, lambda spec: {}).id
 
 
+def make_sign_in(user) -> int:
+    """Another open sign-in of the user (say, on their other phone)."""
+    from lms.auth import sessions
+    from lms.auth.models import SignIn
+    from lms.extensions import db
+
+    sessions.begin(user.id, "Chrome · Android")
+    return db.session.execute(db.select(SignIn.id).filter_by(user_id=user.id)).scalars().first()
+
+
 @dataclass
 class Route:
     """One route of the matrix with its placeholders filled in."""
@@ -331,10 +353,12 @@ def routes(client, auth, world, sample_course):
         own_course(world, sample_course)
         cert = make_certificate(world, sample_course) if "{cert}" in path else ""
         job = make_job(world) if "{job}" in path else 0
+        signin = make_sign_in(world.sahayak_kol) if "{signin}" in path else 0
         context = {
             "target": world.sahayak_kol.id, "phone": world.sahayak_kol.phone, "token": token,
             "attempt": attempt, "batch": batch.id, "code": batch.join_code, "region": world.kolkata.id,
             "course": sample_course.course_id, "cert": cert, "owner": world.trainer_kol.id, "admin_phone": world.admin.phone, "job": job,
+            "signin": signin,
         }  # fmt: skip
         url, _, query = path.format(**context).partition("?")
         query_string = dict(pair.split("=") for pair in query.split("&")) if query else None

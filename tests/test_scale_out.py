@@ -245,3 +245,25 @@ def test_both_instances_issuing_at_once_give_one_certificate_each_with_gapless_s
     assert deployment.query('SELECT count(*) FROM "user" WHERE certified_at IS NOT NULL') == [(ELIGIBLE,)]
     issues = deployment.query("SELECT count(*) FROM audit_event WHERE action = 'certificate.issue'")
     assert issues == [(ELIGIBLE,)]
+
+
+def test_signing_out_on_one_instance_ends_the_sign_in_on_both(deployment):
+    """Issue 15, finding 1: a copied cookie outlived sign-out; sign-ins now live in the shared
+    database, so ending one on either instance ends it on both."""
+    a, b = deployment.a, deployment.b
+    owner = Browser()
+    assert owner.sign_in(a.url, str(LEARNER)).status == 302
+    thief = owner.twin()
+    assert thief.get(b.url + "/progress").status == 200
+    token = csrf_token_from(owner.get(b.url + "/password").text)
+    assert owner.post(b.url + "/logout", {"csrf_token": token}).status == 302
+    for server in (a, b):
+        assert thief.get(server.url + "/progress").status == 302  # back to the sign-in page
+
+    phone, laptop = Browser(), Browser()
+    assert phone.sign_in(a.url, str(LEARNER)).status == 302
+    assert laptop.sign_in(b.url, str(LEARNER)).status == 302
+    token = csrf_token_from(laptop.get(b.url + "/sign-ins").text)
+    assert laptop.post(b.url + "/sign-ins/end-others", {"csrf_token": token}).status == 302
+    assert phone.get(a.url + "/progress").status == 302 and phone.get(b.url + "/progress").status == 302
+    assert laptop.get(a.url + "/progress").status == 200

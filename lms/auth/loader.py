@@ -4,8 +4,8 @@ from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lms.auth.models import User
-from lms.extensions import db, login_manager
+from lms.auth import sessions
+from lms.extensions import login_manager
 
 # Endpoints reachable while a one-time password is still in use.
 OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "main.set_language", "static", "health.healthz"}
@@ -18,14 +18,8 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load)
     app.before_request(require_password_change)
-
-
-def load_user(user_id: str) -> User | None:
-    """Load the signed-in user from the session; a deactivated user's sessions end at once."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def require_password_change():

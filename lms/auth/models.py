@@ -74,3 +74,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.phone} {self.role}>"
+
+
+class SignIn(db.Model):
+    """One browser signed in as a user, checked on every request: signing out, a new
+    password, a reset or deactivation ends it on the server, wherever the cookie went."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's key
+    device: Mapped[str] = mapped_column(String(100))  # e.g. "Chrome on Android", from the user agent
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

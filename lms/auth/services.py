@@ -6,6 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth.models import User
 from lms.auth.permissions import may_manage, user_in_scope
+from lms.auth.sessions import end_all
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.phones import PhoneError, normalise_phone
@@ -45,8 +46,9 @@ def check_new_password(phone: str, password: str) -> None:
         raise AuthError(_l("Do not use your mobile number in your password."))
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Replace the user's password after checking the current one."""
+def change_password(user: User, current: str, new: str, keep_sign_in: int | None = None) -> None:
+    """Replace the user's password after checking the current one; every sign-in of theirs
+    but `keep_sign_in` (the browser they changed it in) ends."""
     if not check_password_hash(user.password_hash, current):
         raise AuthError(_l("The current password is wrong."))
     if new == current:
@@ -54,6 +56,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_new_password(user.phone, new)
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_all(user.id, keep=keep_sign_in)
     db.session.commit()
 
 
@@ -63,12 +66,14 @@ def one_time_password() -> str:
 
 
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:
-    """Give a user the actor manages a one-time password; return it once (NotFound otherwise)."""
+    """Give a user the actor manages a one-time password, ending their sign-ins; return it
+    once (NotFound otherwise)."""
     user = user_in_scope(actor, user_id)
     if not may_manage(actor, user):
         raise NotFound
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    end_all(user.id)
     db.session.commit()
     return user, password

@@ -1,10 +1,11 @@
-"""Sign in, sign out, change password."""
+"""Sign in, sign out, change password, see and end one's sign-ins."""
 
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -14,9 +15,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from lms.auth import services
+from lms.auth import services, sessions
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.extensions import limiter
 from lms.forms import EmptyForm
@@ -60,8 +62,7 @@ def login():
         except services.AuthError as error:
             form.password.errors.append(str(error))
         else:
-            session.permanent = True  # stay signed in on a shared phone only as long as configured
-            login_user(user)
+            sessions.sign_in(user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -81,7 +82,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         if current_user.is_authenticated:
             session["lang"] = current_user.lang  # the sign-in page stays in the user's language
-        logout_user()
+        sessions.sign_out()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -93,10 +94,47 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.new.data)
+            services.change_password(current_user, form.current.data, form.new.data, sessions.current_id())
         except services.AuthError as error:
             form.new.errors.append(str(error))
         else:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/sign-ins")
+@login_required
+def sign_ins():
+    """The browsers and phones where one is signed in, each of which can be signed out."""
+    return render_template(
+        "auth/sign_ins.html",
+        sign_ins=sessions.open_sign_ins(current_user),
+        this_one=sessions.current_id(),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/sign-ins/<int:sign_in_id>/end")
+@login_required
+def end_sign_in(sign_in_id: int):
+    """Sign one of one's other browsers out."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    sessions.end_one(current_user, sign_in_id)
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.sign_ins"))
+
+
+@bp.post("/sign-ins/end-others")
+@login_required
+def end_other_sign_ins():
+    """Sign out everywhere but here."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = sessions.end_others(current_user)
+    flash(
+        ngettext("%(num)d other device is signed out.", "%(num)d other devices are signed out.", ended),
+        "success",
+    )
+    return redirect(url_for("auth.sign_ins"))

@@ -5,10 +5,11 @@ import io
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from lms.auth.permissions import requires
+from lms.auth.sessions import sign_in
 from lms.batches import attempts, services
 from lms.batches.forms import (
     BatchForm,
@@ -320,7 +321,7 @@ def register(code: str):
         except services.BatchError as error:
             form.phone.errors.append(str(error))
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome! You have joined the batch."), "success")
             return redirect(url_for("learning.course", slug=batch.course.slug))
     return _join_page(batch, form, _as_int(form.region_id.data), 400)

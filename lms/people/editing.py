@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth.audit import AuditEvent, audit
 from lms.auth.models import User
 from lms.auth.permissions import in_area, may, may_manage, may_manage_role, user_in_scope
+from lms.auth.sessions import end_all
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.people.labels import role_name
@@ -77,6 +78,8 @@ def set_active(actor: User, person_id: int, active: bool, reason: str) -> User:
     if person.active == active:
         return person
     person.active = active
+    if not active:
+        end_all(person.id)  # the loader refuses them anyway; the sign-ins list says so too
     audit(
         actor, "person.reactivate" if active else "person.deactivate", f"user:{person.id}", {"reason": reason}
     )

@@ -2,6 +2,7 @@
 
 import threading
 
+from lms.auth import sessions
 from lms.auth.models import User
 from lms.auth.services import hash_password
 from lms.extensions import db
@@ -29,6 +30,7 @@ def test_200_simultaneous_submissions_record_200_attempts(app, sample_course, ma
         with client.session_transaction() as state:
             state["_user_id"] = str(user.id)
             state["_fresh"] = True
+            state[sessions.SESSION_KEY] = sessions.begin(user.id, "test")
         clients.append((client, quizforms.make_token(user.id, target.id, number, f"n{number}")))
     barrier, statuses, errors = threading.Barrier(WORKSHOP), [], []
 

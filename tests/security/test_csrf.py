@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from lms import create_app
+from lms.auth.sessions import begin
 from lms.courses import drafts
 from lms.courses.models import Course
 from lms.extensions import db
@@ -90,6 +91,8 @@ def renamed(world, version) -> None:
 VALID_POSTS = {
     "auth.login": ValidPost("anonymous", lambda c: {"phone": c["phone"], "password": PASSWORD}),
     "auth.logout": ValidPost("sahayak"),
+    "auth.end_sign_in": ValidPost("sahayak"),
+    "auth.end_other_sign_ins": ValidPost("sahayak", prepare=lambda world, version: begin(world.sahayak_kol.id, "x")),
     "auth.change_password": ValidPost(
         "sahayak", lambda c: {"current": PASSWORD, "new": "brand-new-pass", "confirm": "brand-new-pass"}
     ),

@@ -1,0 +1,134 @@
+"""Sign-ins kept on the server: the session cookie holds a random key whose hash is a SignIn
+row, checked when the user is loaded. A copied cookie stops working when its owner signs
+out, changes their password, is given a new one or is deactivated, on every instance."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from lms.auth.models import SignIn, User
+from lms.clock import as_utc, utcnow
+from lms.errors import NotFound
+from lms.extensions import db
+
+SESSION_KEY = "sign_in"
+SEEN_EVERY = timedelta(minutes=10)  # last_seen_at is written at most this often per sign-in
+
+
+def sign_in(user: User) -> None:
+    """Sign the user in on this browser: a new SignIn row, its key in the session cookie."""
+    key = begin(user.id, describe_device(request.user_agent.string))
+    session.permanent = True  # stay signed in on a shared phone only as long as configured
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+def begin(user_id: int, device: str) -> str:
+    """Open a sign-in for a user; its key, for the session cookie (commits)."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(SignIn(user_id=user_id, key_hash=_hash(key), device=device[:100]))
+    db.session.commit()
+    return key
+
+
+def load(user_id: str) -> User | None:
+    """The user of the session's sign-in, if it is still open, theirs, recent and they are
+    active (one query); remembers the sign-in's id for this request."""
+    key = session.get(SESSION_KEY)
+    if not key or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        select(User, SignIn.id, SignIn.last_seen_at)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(SignIn.key_hash == _hash(key), SignIn.ended_at.is_(None), User.id == int(user_id), User.active)
+    ).first()
+    if row is None:
+        return None
+    user, sign_in_id, last_seen = row
+    now = utcnow()
+    if as_utc(last_seen) < now - current_app.config["PERMANENT_SESSION_LIFETIME"]:
+        return None
+    if as_utc(last_seen) < now - SEEN_EVERY:
+        db.session.execute(update(SignIn).where(SignIn.id == sign_in_id).values(last_seen_at=now))
+        db.session.commit()
+    g.sign_in_id = sign_in_id
+    return user
+
+
+def current_id() -> int | None:
+    """The id of this request's sign-in, once the user was loaded."""
+    return g.get("sign_in_id")
+
+
+def sign_out() -> None:
+    """End this browser's sign-in on the server and forget it here."""
+    if current_id() is not None:
+        _end(SignIn.id == current_id())
+        db.session.commit()
+    logout_user()
+    session.pop(SESSION_KEY, None)
+
+
+def end_all(user_id: int, keep: int | None = None) -> int:
+    """End every open sign-in of a user but `keep`; how many ended (flushes, no commit)."""
+    condition = SignIn.user_id == user_id
+    if keep is not None:
+        condition &= SignIn.id != keep
+    return _end(condition)
+
+
+def end_others(user: User) -> int:
+    """Sign the user out everywhere but this browser; how many sign-ins ended."""
+    ended = end_all(user.id, keep=current_id())
+    db.session.commit()
+    return ended
+
+
+def end_one(user: User, sign_in_id: int) -> None:
+    """End one of the user's own sign-ins (NotFound for anyone else's)."""
+    if not _end((SignIn.id == sign_in_id) & (SignIn.user_id == user.id)):
+        raise NotFound
+    db.session.commit()
+
+
+def open_sign_ins(user: User) -> list[SignIn]:
+    """The user's sign-ins still open and recent, most recently seen first."""
+    since = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    query = (
+        select(SignIn)
+        .where(SignIn.user_id == user.id, SignIn.ended_at.is_(None), SignIn.last_seen_at >= since)
+        .order_by(SignIn.last_seen_at.desc(), SignIn.id.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+BROWSERS = [("SamsungBrowser", "Samsung Internet"), ("UCBrowser", "UC Browser"), ("OPR/", "Opera"),
+            ("Edg", "Edge"), ("Firefox", "Firefox"), ("Chrome", "Chrome"), ("Safari", "Safari")]  # fmt: skip
+SYSTEMS = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+           ("Mac OS X", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]  # fmt: skip
+
+
+def describe_device(agent: str) -> str:
+    """A short name for the browser and system of a user agent, e.g. 'Chrome on Android'."""
+    browser = next((name for token, name in BROWSERS if token in agent), "")
+    system = next((name for token, name in SYSTEMS if token in agent), "")
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system or re.sub(r"[^\x20-\x7e]", "", agent)[:60]
+
+
+def _end(condition) -> int:
+    """Mark the open sign-ins matching `condition` ended now; how many."""
+    result = db.session.execute(
+        update(SignIn).where(condition, SignIn.ended_at.is_(None)).values(ended_at=utcnow())
+    )
+    return result.rowcount
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
