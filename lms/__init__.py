@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import load_config
+from lms.ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     app.extensions["lms.factory"] = create_app  # for commands that start worker processes
     configure_proxy(app)
+    app.url_map.converters["int"] = IdConverter  # before any route: <int:id> bounded to what ids hold
     configure_extensions(app)
     register_blueprints(app)
     register_hooks(app)

@@ -4,6 +4,9 @@ our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
 from flask_babel import get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
 class _BabelTranslations:
@@ -21,11 +24,23 @@ _TRANSLATIONS = _BabelTranslations()
 
 
 class Form(FlaskForm):
-    """Every form of the site derives from this one."""
+    """Every form of the site derives from this one: no typed text may hold control
+    characters (lms/plaintext.py)."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then control characters in any typed text but passwords."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            typed = isinstance(field, StringField) and not isinstance(field, PasswordField)
+            lines = isinstance(field, TextAreaField)
+            if typed and isinstance(field.data, str) and has_control_characters(field.data, lines):
+                field.errors = [*field.errors, str(CONTROL_CHARACTERS)]
+                valid = False
+        return valid
 
 
 class EmptyForm(Form):

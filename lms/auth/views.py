@@ -68,8 +68,9 @@ def login():
 
 
 def safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site."""
-    if target:
+    """Only follow `next` to a path on this site (no control characters, which would break
+    the Location header, and no backslash, which browsers read as a slash)."""
+    if target and target.isprintable() and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

@@ -25,6 +25,7 @@ from lms.errors import NotFound
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.i18n import current_language
+from lms.ids import as_id, id_number, page_number
 from lms.jobs import services as jobs
 from lms.people import jobs as import_jobs
 from lms.people import sheets
@@ -45,7 +46,10 @@ def index():
     """Batches the user leads or oversees."""
     search = request.args.get("q", "").strip()[:100]
     page = services.list_batches(
-        current_user, search, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]
+        current_user,
+        search,
+        request.args.get("page", 1, type=page_number),
+        current_app.config["USERS_PER_PAGE"],
     )
     return render_template("batches/index.html", page=page, search=search)
 
@@ -111,8 +115,8 @@ def tries(user_id: int, course_id: int):
     form.quiz_id.choices = [SelectChoice(item.quiz.id, item.quiz.lesson.title) for item in quizzes]
     if request.method == "GET":  # the quiz they are stuck at, unless one was asked for
         stuck = next((item.quiz.id for item in quizzes if item.out_of_tries and not item.passed), None)
-        form.quiz_id.data = request.args.get("quiz", type=int) or stuck
-    batch_id = request.args.get("batch", type=int)
+        form.quiz_id.data = request.args.get("quiz", type=id_number) or stuck
+    batch_id = request.args.get("batch", type=id_number)
     if form.validate_on_submit():
         extra = None if form.tries.data == "reset" else int(form.tries.data)
         try:
@@ -283,7 +287,7 @@ def join(code: str):
             )
             return redirect(url_for("learning.course", slug=batch.course.slug))
     form = RegisterForm()
-    return _join_page(batch, form, request.args.get("region", type=int))
+    return _join_page(batch, form, request.args.get("region", type=id_number))
 
 
 def _join_page(batch, form: RegisterForm, region_id: int | None, status: int = 200):
@@ -314,7 +318,7 @@ def register(code: str):
                 batch,
                 form.name.data,
                 form.phone.data,
-                _as_int(form.region_id.data) or 0,
+                as_id(form.region_id.data) or 0,
                 form.password.data,
                 current_language(),
             )
@@ -324,12 +328,4 @@ def register(code: str):
             sign_in(user)
             flash(_("Welcome! You have joined the batch."), "success")
             return redirect(url_for("learning.course", slug=batch.course.slug))
-    return _join_page(batch, form, _as_int(form.region_id.data), 400)
-
-
-def _as_int(value) -> int | None:
-    """A posted id, or None when it is not a number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return _join_page(batch, form, as_id(form.region_id.data), 400)

@@ -25,6 +25,7 @@ from lms.certificates.forms import RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, verify_url
 from lms.extensions import limiter
 from lms.forms import EmptyForm
+from lms.ids import id_number, page_number
 from lms.jobs import services as jobs
 from lms.people.regions import find_region, picker
 
@@ -47,8 +48,8 @@ def filters() -> dict:
     """The eligibility filters from the query string."""
     region = find_region(request.args.get("region", "").strip()) if request.args.get("region") else None
     return {
-        "course_id": request.args.get("course", type=int),
-        "batch_id": request.args.get("batch", type=int),
+        "course_id": request.args.get("course", type=id_number),
+        "batch_id": request.args.get("batch", type=id_number),
         "region": region,
         "search": request.args.get("q", ""),
     }
@@ -66,11 +67,11 @@ def index():
     if may(current_user, "issue_certificates"):
         found, per_page = filters(), current_app.config["USERS_PER_PAGE"]
         issued, valid_count = services.issued_page(
-            current_user, request.args.get("page", 1, type=int), per_page, **found
+            current_user, request.args.get("page", 1, type=page_number), per_page, **found
         )
         context |= {
             "eligible": services.eligible_page(
-                current_user, request.args.get("ready", 1, type=int), per_page, **found
+                current_user, request.args.get("ready", 1, type=page_number), per_page, **found
             ),
             "issued": issued,
             "valid_count": valid_count,

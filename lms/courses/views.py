@@ -11,6 +11,7 @@ from lms.courses import drafts, owners, services
 from lms.courses.forms import NEW_COURSE, EditForm, OwnerForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
 from lms.forms import EmptyForm
+from lms.ids import page_number
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 IMMUTABLE = 365 * 24 * 3600
@@ -53,7 +54,7 @@ def versions(slug: str):
     course = services.course_for_staff(slug)
     return render_template(
         "courses/versions.html", course=course, files=sorted(drafts.markdown_files(course)),
-        rows=services.history(course, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]),
+        rows=services.history(course, request.args.get("page", 1, type=page_number), current_app.config["USERS_PER_PAGE"]),
         drafted=drafts.drafts(course), owners=owners.owners(course), editor=owners.may_edit(current_user, course),
         owner_form=OwnerForm(), form=EmptyForm(),
     )  # fmt: skip

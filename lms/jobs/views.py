@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
+from lms.ids import page_number
 from lms.jobs import services
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -13,7 +14,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 def index():
     """The user's recent jobs (every job, for admins)."""
     page = services.recent_jobs(
-        current_user, request.args.get("page", 1, type=int), current_app.config["USERS_PER_PAGE"]
+        current_user, request.args.get("page", 1, type=page_number), current_app.config["USERS_PER_PAGE"]
     )
     return render_template("jobs/index.html", page=page)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
+
 MAX_ROWS = 100_000
 
 
@@ -77,6 +79,12 @@ def _rows(reader, header: list[str], filename: str) -> list[CsvRow]:
             if len(record) != len(header):
                 message = _l("expected %(want)d values, found %(got)d", want=len(header), got=len(record))
                 problems.append(problem(filename, line, message))
+                continue
+            hostile = [
+                name for name, value in zip(header, record, strict=True) if has_control_characters(value)
+            ]
+            if hostile:  # checked before stripping, which would hide some of them
+                problems.append(problem(filename, line, f"{hostile[0]}: {CONTROL_CHARACTERS}"))
                 continue
             rows.append(CsvRow(line, {k: v.strip() for k, v in zip(header, record, strict=True)}))
             if len(rows) > MAX_ROWS:

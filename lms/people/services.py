@@ -16,6 +16,7 @@ from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
 from lms.people.regions import find_region
 from lms.phones import PhoneError, normalise_phone
+from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 USER_COLUMNS = ("name", "phone", "region")
 OPTIONAL_USER_COLUMNS = ("role", "lang")
@@ -47,6 +48,8 @@ class Issued:
 
 def check_person(name: str, raw_phone: str, role: str, lang: str, region_code: str | None) -> NewPerson:
     """Validate one person's details (not yet scope); raise PersonError."""
+    if has_control_characters(name or ""):
+        raise PersonError(CONTROL_CHARACTERS)
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME_LENGTH:
         raise PersonError(_l("A name is required (at most 200 characters)."))

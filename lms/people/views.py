@@ -9,6 +9,7 @@ from lms import hooks
 from lms.auth.permissions import MANAGEABLE_ROLES, may, may_manage, requires, user_in_scope
 from lms.auth.services import reset_password
 from lms.forms import EmptyForm
+from lms.ids import page_number
 from lms.jobs import services as jobs
 from lms.people import editing, queries, sheets
 from lms.people import jobs as import_jobs
@@ -26,7 +27,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 def index():
     """People in scope, searchable by name or number."""
     search = request.args.get("q", "").strip()[:100]
-    page = queries.people_page(current_user, search, request.args.get("page", 1, type=int))
+    page = queries.people_page(current_user, search, request.args.get("page", 1, type=page_number))
     return render_template("people/index.html", page=page, search=search)
 
 

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from lms.auth.permissions import may, requires
 from lms.batches import services as batches
+from lms.ids import id_number, page_number
 from lms.people.regions import region_trail
 from lms.reports import cascade as cascades
 from lms.reports import exports, progress, services
@@ -55,7 +56,9 @@ def dashboard():
         burn=burn,
         burn_chart=progress.chart(burn),
         form=TargetForm(obj=burn.target),
-        people=services.people_here(region, request.args.get("page", 1, type=int)) if board.leaf else None,
+        people=services.people_here(region, request.args.get("page", 1, type=page_number))
+        if board.leaf
+        else None,
     )
 
 
@@ -92,7 +95,7 @@ def export(name: str):
 @requires("see_dashboard")
 def cascade():
     """Workshop batches, or one batch's cascade level by level; the leaders who trained most."""
-    batch_id = request.args.get("batch", type=int)
+    batch_id = request.args.get("batch", type=id_number)
     if batch_id:
         batch = batches.get_batch(current_user, batch_id)
         return render_template("reports/cascade.html", batch=batch, levels=cascades.cascade(batch))
@@ -108,5 +111,5 @@ def cascade():
 def quizzes():
     """Per quiz and question, a page of quizzes at a time: the share answering right and the
     most common wrong answers."""
-    page = quiz_figures.quiz_stats(current_user, request.args.get("page", 1, type=int))
+    page = quiz_figures.quiz_stats(current_user, request.args.get("page", 1, type=page_number))
     return render_template("reports/quizzes.html", stats=page)
