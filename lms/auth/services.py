@@ -1,5 +1,7 @@
 """Sign-in rules: passwords, authentication, one-time passwords, resets."""
 
+import secrets
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,9 +34,20 @@ def authenticate(raw_phone: str, password: str) -> User:
     except PhoneError as error:
         raise AuthError(str(error)) from None
     user = db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    # The hash is always checked, against a stand-in for unknown numbers, so a refusal takes
+    # as long whether the number is registered or not (timing would tell otherwise).
+    right = check_password_hash(user.password_hash if user else _stand_in_hash(), password)
+    if user is None or not user.active or not right:
         raise AuthError(_l("Wrong mobile number or password."))
     return user
+
+
+def _stand_in_hash() -> str:
+    """A hash of a random password made with the configured method, once per app."""
+    cache = current_app.extensions.setdefault("lms.stand_in_hash", {})
+    if "hash" not in cache:
+        cache["hash"] = hash_password(secrets.token_urlsafe(16))
+    return cache["hash"]
 
 
 def check_new_password(phone: str, password: str) -> None:

@@ -19,7 +19,7 @@ from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.paging import Page, escape_like, page_of
 from lms.people.regions import region_trail
-from lms.people.services import NewPerson, PersonError, add_user, check_person
+from lms.people.services import NewPerson, NumberTaken, PersonError, add_user, check_person
 from lms.phones import format_phone
 from lms.readable import READABLE_ALPHABET, readable_code
 from lms.spreadsheets import csv_bytes, text_cell
@@ -234,6 +234,13 @@ def register_and_join(batch: Batch, name: str, phone: str, region_id: int, passw
         person = check_person(name, phone, Role.SAHAYAK.value, lang, region.code)
         check_new_password(person.phone, password)
         user = add_user(person, password)
+    except NumberTaken:  # said without confirming to anyone trying numbers that it is registered
+        raise BatchError(
+            _l(
+                "This number cannot be registered here. If you already have an account, sign in "
+                "and join the batch; if you forgot your password, ask your trainer for a new one."
+            )
+        ) from None
     except (PersonError, AuthError) as error:
         raise BatchError(str(error)) from None
     _add_member(batch, user)

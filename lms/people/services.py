@@ -27,6 +27,10 @@ class PersonError(ValueError):
     """A person's details break a rule; str() is a translatable message."""
 
 
+class NumberTaken(PersonError):
+    """The mobile number is already someone's."""
+
+
 @dataclass
 class NewPerson:
     """Checked details of someone about to be created."""
@@ -111,7 +115,7 @@ def create_user(person: NewPerson, password: str, creator: User | None = None) -
 def add_user(person: NewPerson, password: str, creator: User | None = None) -> User:
     """Add a user with a chosen password unless the number is taken (flushes; the caller commits)."""
     if phone_taken(person.phone):
-        raise PersonError(_l("The number %(phone)s is already registered.", phone=person.phone))
+        raise NumberTaken(_l("The number %(phone)s is already registered.", phone=person.phone))
     user = _new_user(person, hash_password(password), creator)
     db.session.flush()
     return user

@@ -203,3 +203,20 @@ def test_default_session_cookie_is_httponly_and_lax(client, auth, make_user):
     make_user(phone="9830012345")
     cookie = auth.login("9830012345").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_a_refusal_checks_a_password_hash_whether_or_not_the_number_exists(auth, make_user, monkeypatch):
+    """Issue 15, finding 5: an unknown number was refused in 4 ms and a registered one in 78 ms
+    (the hash), telling which numbers are registered. Now every refusal checks one hash."""
+    from lms.auth import services
+
+    checked = []
+    real = services.check_password_hash
+    monkeypatch.setattr(
+        services, "check_password_hash", lambda stored, given: checked.append(stored) or real(stored, given)
+    )
+    registered = make_user(phone="9830000077")
+    gone = make_user(phone="9830000078", active=False)
+    for phone in (registered.phone, gone.phone, "9830000079"):
+        assert auth.login(phone, "wrong-password").status_code == 200
+    assert len(checked) == 3 and checked[2].startswith(checked[0].split("$")[0])  # same method
