@@ -18,6 +18,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Endpoints whose answers are the same for everyone and may be kept: the stylesheet and
+# fonts, and the images of published course versions.
+CACHEABLE = {"static", "courses.asset"}
+
+
 def init_app(app: Flask) -> None:
     """Refuse NUL characters before every request; add the headers after it."""
     app.before_request(refuse_nul_characters)
@@ -42,6 +47,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")  # pages show personal data and one-time passwords
+    if request.endpoint not in CACHEABLE or response.status_code not in (200, 304):
+        # Pages, PDFs, sheets and CSV exports show personal data and one-time passwords:
+        # no browser or proxy keeps a copy ("no-cache" would still let them store it).
+        headers["Cache-Control"] = "no-store"
     return response
