@@ -38,6 +38,7 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_PHONE = "10 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # a 200-seat workshop signs in from one address
+    PASSWORD_CHANGE_LIMIT = "10 per 15 minutes"  # noqa: S105 (failed tries at /password per account)
     JOIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # generous: a workshop may share one address
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method)
     PASSWORD_MIN_LENGTH = 8

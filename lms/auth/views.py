@@ -37,7 +37,8 @@ def phone_key() -> str:
 
 
 def failed_sign_in(response: Response) -> bool:
-    """Only failed attempts count: a workshop signing in together spends none of its budget."""
+    """Only failed attempts count (a success redirects): a workshop signing in together spends
+    none of its budget."""
     return response.status_code != 302
 
 
@@ -88,8 +89,19 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def account_key() -> str:
+    """Rate-limit key: the signed-in account, whatever the address or the browser."""
+    return f"password-user:{current_user.get_id()}"
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
+    key_func=account_key,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
 def change_password():
     """Let a user choose a new password (required after a one-time password)."""
     form = ChangePasswordForm()

@@ -220,3 +220,23 @@ def test_a_refusal_checks_a_password_hash_whether_or_not_the_number_exists(auth,
     for phone in (registered.phone, gone.phone, "9830000079"):
         assert auth.login(phone, "wrong-password").status_code == 200
     assert len(checked) == 3 and checked[2].startswith(checked[0].split("$")[0])  # same method
+
+
+def test_the_current_password_cannot_be_guessed_at_slash_password(make_app, make_user):
+    """Issue 15, finding 4: 25 wrong current passwords were answered, then the right one taken,
+    bypassing the sign-in limit. Failed tries now count per account; successes never do."""
+    app = make_app(PASSWORD_CHANGE_LIMIT="3 per minute")
+    with app.app_context():
+        user = make_user(phone="9830012346")
+        client = app.test_client()
+        client.post("/login", data={"phone": user.phone, "password": PASSWORD})
+        for _ in range(3):
+            wrong = {"current": "guess", "new": "a-new-pass-2", "confirm": "a-new-pass-2"}
+            assert client.post("/password", data=wrong).status_code == 200
+        right = {"current": PASSWORD, "new": "a-new-pass-2", "confirm": "a-new-pass-2"}
+        blocked = client.post("/password", data=right)
+        assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
+        other = app.test_client()  # another browser of the same account: the same budget
+        other.post("/login", data={"phone": user.phone, "password": PASSWORD})
+        assert other.post("/password", data=right).status_code == 429
+        assert client.get("/password").status_code == 200  # looking at the form is never limited
