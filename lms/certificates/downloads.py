@@ -40,11 +40,13 @@ def rendered_pdf(certificate_id: int) -> tuple[Certificate, Path]:
             return certificate, path
         if _claim(certificate_id):
             db.session.refresh(certificate)  # rendered by someone else just before the claim?
-            if not _current(certificate, path):
+            rendered = not _current(certificate, path)
+            if rendered:
                 path = ensure_pdf(certificate)
-                current_app.logger.info("rendered certificate %s", certificate.serial)
             certificate.pdf_claimed_until = None
             db.session.commit()
+            if rendered:  # said once recorded: a worker killed before the commit never says it
+                current_app.logger.info("rendered certificate %s (recorded)", certificate.serial)
             return certificate, path
         time.sleep(WAIT)  # someone else is rendering it
 
