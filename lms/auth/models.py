@@ -83,7 +83,7 @@ class SignIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's key
-    device: Mapped[str] = mapped_column(String(100))  # e.g. "Chrome on Android", from the user agent
+    device: Mapped[str] = mapped_column(String(100))  # e.g. "Chrome · Android", from the user agent
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

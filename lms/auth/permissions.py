@@ -142,6 +142,17 @@ def area_condition(user: User, region_id) -> ColumnElement[bool]:
     return region_id.in_(region_ids_under(user.region))
 
 
+def area_roots(user: User) -> Select[tuple[int]] | None:
+    """SQL: the ids of the regions whose subtrees make up the user's area (`area_condition`
+    as the tops of the tree: every root for admins, their own region otherwise); None if
+    they have no area."""
+    if everywhere(user):
+        return db.select(Region.id).where(Region.parent_id.is_(None))
+    if user.region_id is None:
+        return None
+    return db.select(Region.id).where(Region.id == user.region_id)
+
+
 def regions_in_scope(actor: User) -> Select[tuple[Region]]:
     """Regions the actor may see: everything for admins, their subtree otherwise."""
     return db.select(Region).where(area_condition(actor, Region.id))

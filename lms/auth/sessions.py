@@ -114,7 +114,7 @@ SYSTEMS = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Win
 
 
 def describe_device(agent: str) -> str:
-    """A short name for the browser and system of a user agent, e.g. 'Chrome on Android'."""
+    """A short name for the browser and system of a user agent, e.g. 'Chrome · Android'."""
     browser = next((name for token, name in BROWSERS if token in agent), "")
     system = next((name for token, name in SYSTEMS if token in agent), "")
     if browser and system:

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import func, or_, select
 
 from lms import hooks
 from lms.auth.models import Region, Role, User
-from lms.auth.permissions import area_condition, everywhere, in_area, may, user_in_scope, within
+from lms.auth.permissions import area_condition, area_roots, in_area, may, user_in_scope, within
 from lms.auth.services import AuthError, check_new_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.clock import utcnow
@@ -114,13 +114,7 @@ def batch_areas(actor: User):
     own = select(Batch.id).where(Batch.leader_id == actor.id)
     if not may(actor, "oversee_batches"):
         return None, own
-    if everywhere(actor):
-        return select(Region.id).where(Region.parent_id.is_(None)), own.where(false())
-    if actor.region_id is None:
-        return None, own
-    return select(Region.id).where(Region.id == actor.region_id), own.where(
-        ~area_condition(actor, Batch.region_id)
-    )
+    return area_roots(actor), own.where(~area_condition(actor, Batch.region_id))
 
 
 def get_batch(actor: User, batch_id: int) -> Batch:
