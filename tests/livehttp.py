@@ -5,6 +5,7 @@ import copy
 import http.cookiejar
 import re
 import secrets
+import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from tests.courses.samples import course_files
 
 TIMEOUT = 30
 LESSON = "/courses/safe-accounts/lessons/phishing"  # the sample course's lesson with one open quiz
+LIMITED = "/courses/safe-accounts/lessons/passwords"  # its lesson whose quiz allows 3 attempts
 
 
 @dataclass
@@ -128,6 +130,27 @@ def attempt_id(reply: Reply) -> int | None:
     """The attempt a quiz submission was recorded as, if it was (302 to /attempts/<id>)."""
     match = re.fullmatch(r"/attempts/(\d+)", reply.location)
     return int(match.group(1)) if reply.status == 302 and match else None
+
+
+def submit_all_at_once(urls: list[str], browser: Browser, forms: list[dict]) -> list[Reply]:
+    """Each form posted to /quizzes/submit of the next server in turn, all at the same moment,
+    each from its own copy of the browser's sign-in."""
+    start_line, replies = threading.Barrier(len(forms)), []
+
+    def post(url: str, form: dict) -> None:
+        twin = browser.twin()
+        start_line.wait(timeout=60)
+        replies.append(twin.post(url + "/quizzes/submit", form))
+
+    threads = [
+        threading.Thread(target=post, args=(urls[n % len(urls)], form)) for n, form in enumerate(forms)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(replies) == len(forms), "a submission got no answer"
+    return replies
 
 
 @contextmanager

@@ -22,12 +22,14 @@ from lms.extensions import db
 from tests.conftest import add_region, csrf_token_from
 from tests.livehttp import (
     LESSON,
+    LIMITED,
     Browser,
     add_people,
     attempt_id,
     publish_sample_course,
     quiz_form,
     seeding,
+    submit_all_at_once,
 )
 from tests.servers import Server, start
 
@@ -39,6 +41,8 @@ LOGIN_LIMIT = 5  # sign-in attempts per number
 ELIGIBLE = 40  # sahayaks waiting for a certificate
 RACES = 5  # quiz forms sent to both instances at the same moment
 HEADS, GRADUATES, LEARNER, GUESSED = 6000000001, 6100000000, 6200000000, 6300000000
+RACER = 6400000000
+FORMS = 24  # forms of a quiz with a 3-try limit, sent to both instances at once
 
 
 @dataclass
@@ -129,6 +133,7 @@ def seed(settings: dict[str, str]) -> None:
             complete(graduate, version)
         add_people(1, LEARNER, darjeeling)
         add_people(2, GUESSED, darjeeling)
+        add_people(1, RACER, darjeeling)
 
 
 def failed_sign_ins_let_through(servers: list[Server], phone: str) -> int:
@@ -191,6 +196,19 @@ def test_quiz_submissions_from_either_instance_agree(deployment):
     assert attempts == tokens == 1 + RACES
     progress = deployment.query("SELECT attempts FROM quiz_progress WHERE user_id = %s", user_id)
     assert progress == [(1 + RACES,)]
+
+
+def test_forms_sent_at_once_to_both_instances_record_no_more_attempts_than_the_limit(deployment):
+    a, b = deployment.a, deployment.b
+    browser = Browser()
+    assert browser.sign_in(a.url, str(RACER)).status == 302
+    forms = [quiz_form(browser.twin().get(a.url + LIMITED).text) for _ in range(FORMS)]
+    replies = submit_all_at_once([a.url, b.url], browser, forms)
+    assert all(reply.status == 302 for reply in replies), [reply.status for reply in replies]
+    assert sum(reply.location.startswith("/attempts/") for reply in replies) == 3
+    [(user_id,)] = deployment.query('SELECT id FROM "user" WHERE phone = %s', str(RACER))
+    assert deployment.query("SELECT count(*) FROM attempt WHERE user_id = %s", user_id) == [(3,)]
+    assert deployment.query("SELECT attempts FROM quiz_progress WHERE user_id = %s", user_id) == [(3,)]
 
 
 def issue_all(server: Server, browser: Browser, start_line: threading.Barrier, outcomes: list) -> None:

@@ -280,10 +280,13 @@ def _attempt_with(token: str) -> Attempt:
 
 
 def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Attempt:
-    """Check the attempt limit, grade, add the attempt and the best result, maybe complete (flushes)."""
+    """Take a try, grade, add the attempt and the best result, maybe complete (flushes)."""
     course = quiz.version.course
-    status = quiz_status(user, quiz, course.id)
-    if out_of_tries(quiz, status):
+    if not _take_try(user.id, course.id, quiz):
+        replayed = db.session.execute(select(Attempt).filter_by(token=token)).scalar()
+        if replayed is not None:
+            return replayed  # the same form, sent twice at once, took the last try: show its result
+        status = quiz_status(user, quiz, course.id)
         raise QuizRefused(
             _l("You have used all %(count)d attempts at this quiz.", count=allowed_attempts(quiz, status))
         )
@@ -303,14 +306,27 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     return attempt
 
 
+def _take_try(user_id: int, course_id: int, quiz: Quiz) -> bool:
+    """Count one more attempt if the user has a try left; False if not (flushes).
+
+    One conditional UPDATE of the progress row: the database lets one writer at a time change
+    that row and checks the condition against the row as the last writer left it, so no
+    interleaving of requests, workers or instances records more attempts than allowed."""
+    keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "round": quiz.round}
+    insert_ignore(QuizProgress, **keys, attempts=0, best_score=0)
+    statement = update(QuizProgress).filter_by(**keys).values(attempts=QuizProgress.attempts + 1)
+    if quiz.attempts is not None:
+        statement = statement.where(QuizProgress.attempts < quiz.attempts + QuizProgress.extra_attempts)
+    counted = db.session.execute(statement.returning(QuizProgress.id)).first()
+    return counted is not None
+
+
 def _update_progress(
     user_id: int, course_id: int, quiz: Quiz, score: int, passed: bool, moment: datetime
 ) -> None:
-    """Count the attempt and keep the best score and first pass, atomically in SQL."""
+    """Keep the best score, the last attempt's time and the first pass, atomically in SQL."""
     keys = {"user_id": user_id, "course_id": course_id, "quiz_key": quiz.key, "round": quiz.round}
-    insert_ignore(QuizProgress, **keys, attempts=0, best_score=0)
     values = {
-        "attempts": QuizProgress.attempts + 1,
         "best_score": func.max(QuizProgress.best_score, score)
         if db.engine.dialect.name == "sqlite"
         else func.greatest(QuizProgress.best_score, score),
