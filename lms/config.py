@@ -34,12 +34,19 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "database://"  # shared by every worker; redis://… for several machines
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_PHONE = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS = "5 per 15 minutes"  # wrong passwords for one number from one address
     LOGIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # a 200-seat workshop signs in from one address
+    LOGIN_FREE_FAILURES_PER_NUMBER = 20  # wrong passwords a day for a number, from anywhere, before waits
+    LOGIN_FAILURE_WINDOW_SECONDS = 24 * 3600
+    LOGIN_FIRST_WAIT_SECONDS = 60  # then each further wrong password doubles the wait…
+    LOGIN_LONGEST_WAIT_SECONDS = 3600  # …up to this (browsers where the number signed in never wait)
     PASSWORD_CHANGE_LIMIT = "10 per 15 minutes"  # noqa: S105 (failed tries at /password per account)
     JOIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # generous: a workshop may share one address
+    PENDING_ANSWERS_LIMIT_PER_ADDRESS = "300 per hour"  # quiz answers sent after the session ended
+    PENDING_ANSWERS_PER_ADDRESS = 500  # such answers kept at once for one address
+    PENDING_ANSWERS_HOURS = 48  # how long they wait for their owner to sign in again
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method)
     PASSWORD_MIN_LENGTH = 8
     PROXY_FIX_X_FOR = 0

@@ -9,13 +9,13 @@ from tests.conftest import ON_POSTGRES, settings_for
 def test_config_layers_defaults_instance_file_then_environment(tmp_path, monkeypatch, bare_app):
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text('USERS_PER_PAGE = 7\nLOGIN_LIMIT_PER_PHONE = "1 per day"\n')
+    (instance / "config.py").write_text('USERS_PER_PAGE = 7\nLOGIN_LIMIT_PER_ADDRESS = "1 per day"\n')
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
     monkeypatch.setenv("LMS_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     monkeypatch.setenv("LMS_USERS_PER_PAGE", "9")
     app = bare_app()
     assert app.config["USERS_PER_PAGE"] == 9  # environment beats instance/config.py
-    assert app.config["LOGIN_LIMIT_PER_PHONE"] == "1 per day"  # instance/config.py beats defaults
+    assert app.config["LOGIN_LIMIT_PER_ADDRESS"] == "1 per day"  # instance/config.py beats defaults
     assert app.config["PASSWORD_MIN_LENGTH"] == 8  # defaults
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite3")
     assert app.instance_path == str(instance)

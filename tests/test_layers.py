@@ -12,6 +12,7 @@ LAYERS = [
     {
         "config", "extensions", "clock", "files", "phones", "readable", "spreadsheets", "qr", "pdf", "ids", "plaintext",
         "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "health", "backup",
+        "throttle",
     },
     {"auth"},
     {"jobs"},

@@ -96,7 +96,7 @@ def deployment(database, limiter_prefix, tmp_path_factory):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": REDIS,
         "RATELIMIT_KEY_PREFIX": limiter_prefix,
-        "LOGIN_LIMIT_PER_PHONE": f"{LOGIN_LIMIT} per 15 minutes",
+        "LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS": f"{LOGIN_LIMIT} per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per 15 minutes",  # every visitor here is 127.0.0.1
         # Issue in the request, so both instances race on the serial counter themselves (two
         # job workers racing are tested in tests/jobs/test_workers.py).

@@ -1,11 +1,15 @@
 """Sign-in rules: passwords, authentication, one-time passwords, resets."""
 
+import math
 import secrets
+from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth import throttle
 from lms.auth.models import User
 from lms.auth.permissions import may_manage, user_in_scope
 from lms.auth.sessions import end_all
@@ -22,9 +26,44 @@ class AuthError(Exception):
     """A sign-in or password rule was broken; str() is a translatable message."""
 
 
+class MustWait(AuthError):
+    """Too many wrong passwords were tried for the number: it must wait `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        minutes = math.ceil(seconds / 60)
+        super().__init__(
+            lazy_ngettext(
+                "Too many wrong passwords were tried for this number. Try again in %(num)d "
+                "minute, or on a phone where you signed in before.",
+                "Too many wrong passwords were tried for this number. Try again in %(num)d "
+                "minutes, or on a phone where you signed in before.",
+                minutes,
+            )
+        )
+        self.seconds = seconds
+
+
 def hash_password(password: str) -> str:
     """Hash with the configured strong method (scrypt by default)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def sign_in_check(raw_phone: str, password: str, known_here: Callable[[str], bool]) -> User:
+    """authenticate, throttled per number: unless the number is known on this browser
+    (`known_here(phone)`), refuse while it must wait and count a wrong password."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except PhoneError as error:
+        raise AuthError(str(error)) from None
+    known = known_here(phone)
+    if not known and (seconds := throttle.wait_seconds(phone)):
+        raise MustWait(seconds)
+    try:
+        return authenticate(phone, password)
+    except AuthError:
+        if not known:
+            throttle.count_failure(phone)  # unregistered numbers too: waits tell nothing
+        raise
 
 
 def authenticate(raw_phone: str, password: str) -> User:

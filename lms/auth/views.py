@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,9 +17,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from lms.auth import services, sessions
+from lms.auth import services, sessions, throttle
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.extensions import limiter
 from lms.forms import EmptyForm
@@ -27,19 +29,20 @@ from lms.phones import PhoneError, normalise_phone
 bp = Blueprint("auth", __name__)
 
 
-def phone_key() -> str:
-    """Rate-limit key: the normalised number being tried, whatever the address."""
+def number_and_address_key() -> str:
+    """Rate-limit key: the normalised number being tried from this address."""
     raw = request.form.get("phone", "")
     try:
-        return "login-phone:" + normalise_phone(raw)
+        phone = normalise_phone(raw)
     except PhoneError:
-        return "login-phone:invalid"
+        phone = "invalid"
+    return f"login:{phone}:{get_remote_address()}"
 
 
-def failed_sign_in(response: Response) -> bool:
-    """Only failed attempts count (a success redirects): a workshop signing in together spends
-    none of its budget."""
-    return response.status_code != 302
+def failed_sign_in(_response: Response) -> bool:
+    """Only wrong passwords count (not successes, nor refusals to try): a workshop signing in
+    together spends none of its budget."""
+    return g.get("password_wrong", False)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,25 +50,33 @@ def failed_sign_in(response: Response) -> bool:
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=failed_sign_in
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_PHONE"],
-    key_func=phone_key,
+    lambda: current_app.config["LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS"],
+    key_func=number_and_address_key,
     methods=["POST"],
     deduct_when=failed_sign_in,
 )
 def login():
-    """Show the sign-in form; sign in on a valid POST."""
+    """Show the sign-in form; sign in on a valid POST (throttled per number: auth/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    form = LoginForm()
+    form, status = LoginForm(), 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.phone.data, form.password.data)
+            user = services.sign_in_check(
+                form.phone.data, form.password.data, lambda phone: throttle.known_here(request, phone)
+            )
+        except services.MustWait as error:
+            form.password.errors.append(str(error))
+            status = 429
         except services.AuthError as error:
             form.password.errors.append(str(error))
+            g.password_wrong = True
         else:
             sessions.sign_in(user)
-            return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            response = redirect(safe_next(request.args.get("next")))
+            throttle.remember(request, response, user.phone)
+            return response
+    return render_template("auth/login.html", form=form), status
 
 
 def safe_next(target: str | None) -> str:
@@ -100,7 +111,7 @@ def account_key() -> str:
     lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
     key_func=account_key,
     methods=["POST"],
-    deduct_when=failed_sign_in,
+    deduct_when=lambda response: response.status_code != 302,  # a wrong current password
 )
 def change_password():
     """Let a user choose a new password (required after a one-time password)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, update
 
+from lms import hooks
 from lms.auth.models import User
 from lms.auth.permissions import may
 from lms.clock import utcnow
@@ -91,8 +92,8 @@ def claim(job_id: int) -> Job | None:
 
 
 def housekeeping() -> None:
-    """Run again the jobs nobody holds (a worker was killed, a queue message lost), and
-    remove results kept long enough."""
+    """Run again the jobs nobody holds (a worker was killed, a queue message lost), remove
+    results kept long enough, and let each package clean up (hook "housekeeping", no arguments)."""
     now = utcnow()
     stale = db.select(Job.id).where(
         or_(
@@ -107,3 +108,4 @@ def housekeeping() -> None:
         shutil.rmtree(Path(current_app.instance_path) / "jobs" / str(job.id), ignore_errors=True)
         job.state, job.result = "expired", {}
     db.session.commit()
+    hooks.answers("housekeeping")  # each package's own clean-up (old counters, forms, files)

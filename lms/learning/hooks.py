@@ -17,7 +17,9 @@ def progress_section(actor: User, person: User) -> tuple[str, dict] | None:
 def init_app(app: Flask) -> None:
     """Tell publishers how many passed a quiz ("quiz_passers", courses/passes.py), record the
     completions a new version grants ("version_published", courses/publishing.py) and show a
-    person's progress on their page ("person_sections")."""
+    person's progress on their page ("person_sections"); forget answers kept too long
+    ("housekeeping")."""
     hooks.register(app, "quiz_passers", services.passers)
+    hooks.register(app, "housekeeping", services.forget_old_pending)
     hooks.register(app, "person_sections", progress_section)
     hooks.register(app, "version_published", services.complete_qualified)

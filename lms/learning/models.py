@@ -82,10 +82,12 @@ class Completion(db.Model):
 
 
 class PendingAnswers(db.Model):
-    """Answers posted after the session expired, kept until the user signs in again."""
+    """Answers posted after the session expired, kept until the user signs in again (one row
+    per attempt token at most, a bounded number per address, removed after a while)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    token: Mapped[str] = mapped_column(String(200))
+    token: Mapped[str] = mapped_column(String(200), unique=True)
     answers: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -3,10 +3,12 @@
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms import hooks
@@ -345,14 +347,41 @@ def attempt_for(user: User, attempt_id: int) -> Attempt:
     return attempt
 
 
-def keep_pending(token: str, answers) -> str:
-    """Store answers posted without a session; return the key to find them after sign-in."""
-    key = secrets.token_urlsafe(24)
+class TooManyPending(Exception):
+    """This address has as many kept answers as it may."""
+
+
+def keep_pending(token: str, answers, address: str) -> str:
+    """Store answers posted without a session; return the key to find them after sign-in.
+
+    One row per token (the database's unique index: sending the form again replaces its
+    answers), at most PENDING_ANSWERS_PER_ADDRESS from one address; housekeeping removes
+    them after PENDING_ANSWERS_HOURS."""
     payload = quizforms.read_token(token)
     spec = db.session.get(Quiz, payload["q"]).spec if payload else {"questions": []}
-    db.session.add(PendingAnswers(key=key, token=token, answers=quizforms.answers_from_form(spec, answers)))
+    kept = quizforms.answers_from_form(spec, answers)
+    mine = select(func.count()).select_from(PendingAnswers).where(PendingAnswers.address == address)
+    if db.session.execute(mine).scalar() >= current_app.config["PENDING_ANSWERS_PER_ADDRESS"]:
+        raise TooManyPending
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(PendingAnswers).values(
+        key=secrets.token_urlsafe(24), token=token, answers=kept, address=address, created_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[PendingAnswers.token],
+        set_={"answers": statement.excluded.answers, "created_at": statement.excluded.created_at},
+    ).returning(PendingAnswers.key)
+    key = db.session.execute(statement).scalar_one()
     db.session.commit()
     return key
+
+
+def forget_old_pending() -> int:
+    """Remove answers kept longer than PENDING_ANSWERS_HOURS (housekeeping); how many."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["PENDING_ANSWERS_HOURS"])
+    removed = db.session.execute(delete(PendingAnswers).where(PendingAnswers.created_at < cutoff)).rowcount
+    db.session.commit()
+    return removed
 
 
 def submit_pending(user: User, key: str) -> Attempt | None:

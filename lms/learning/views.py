@@ -1,11 +1,12 @@
 """Reading courses and taking quizzes: outline, lessons, quiz submissions, results, progress."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, user_logged_in
 
 from lms.courses import services as courses
-from lms.extensions import csrf
+from lms.extensions import csrf, limiter
 from lms.learning import quizforms, services
 
 bp = Blueprint("learning", __name__)
@@ -65,14 +66,22 @@ def lesson(slug: str, lesson_slug: str):
 
 @bp.post("/quizzes/submit")
 @csrf.exempt  # the signed one-time attempt token, bound to the user, does CSRF's job and survives an expired session
+@limiter.limit(
+    lambda: current_app.config["PENDING_ANSWERS_LIMIT_PER_ADDRESS"],
+    exempt_when=lambda: current_user.is_authenticated,
+)
 def submit():
     """Record a submission once; after an expired session keep the answers until sign-in."""
     token = request.form.get("token", "")
     if not current_user.is_authenticated:
         if quizforms.read_token(token) is None:
             abort(400)
-        session[PENDING] = services.keep_pending(token, request.form)
-        flash(_("You were signed out. Sign in again and your answers will be recorded."), "info")
+        try:
+            session[PENDING] = services.keep_pending(token, request.form, get_remote_address())
+        except services.TooManyPending:
+            flash(_("You were signed out. Sign in again, then send your answers again."), "error")
+        else:
+            flash(_("You were signed out. Sign in again and your answers will be recorded."), "info")
         return redirect(url_for("auth.login", next=url_for("learning.resume")))
     try:
         attempt = services.submit(

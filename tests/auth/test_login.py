@@ -100,8 +100,10 @@ def test_one_time_passwords_avoid_ambiguous_characters():
     assert not set("01OIL") & set(OTP_ALPHABET)
 
 
-def test_login_is_throttled_per_phone(make_app, make_user):
-    app = make_app(LOGIN_LIMIT_PER_PHONE="3 per minute", LOGIN_LIMIT_PER_ADDRESS="100 per minute")
+def test_login_is_throttled_per_number_from_one_address(make_app, make_user):
+    app = make_app(
+        LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS="3 per minute", LOGIN_LIMIT_PER_ADDRESS="100 per minute"
+    )
     with app.app_context():
         make_user(phone="9830012345")
         client = app.test_client()
@@ -116,7 +118,9 @@ def test_login_is_throttled_per_phone(make_app, make_user):
 
 
 def test_login_is_throttled_per_address(make_app):
-    app = make_app(LOGIN_LIMIT_PER_PHONE="100 per minute", LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    app = make_app(
+        LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS="100 per minute", LOGIN_LIMIT_PER_ADDRESS="2 per minute"
+    )
     with app.app_context():
         client = app.test_client()
         for number in ("9830000001", "9830000002"):
@@ -132,7 +136,7 @@ def test_login_is_throttled_per_address(make_app):
 
 def test_only_failed_sign_ins_count_against_the_limits(make_app, make_user):
     """A workshop signing in together from one address spends none of its budget."""
-    app = make_app(LOGIN_LIMIT_PER_PHONE="2 per minute", LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    app = make_app(LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS="2 per minute", LOGIN_LIMIT_PER_ADDRESS="2 per minute")
     with app.app_context():
         people = [make_user() for _ in range(4)]
         client = app.test_client()
@@ -155,7 +159,7 @@ def test_throttling_can_use_redis_shared_by_app_instances(make_app):
     settings = {
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         "RATELIMIT_KEY_PREFIX": prefix,
-        "LOGIN_LIMIT_PER_PHONE": "2 per minute",
+        "LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS": "2 per minute",
     }
     first, second = make_app(**settings), make_app(**settings)
     try:

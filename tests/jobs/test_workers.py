@@ -107,8 +107,9 @@ def test_a_thousand_certificate_zip_survives_a_killed_worker(settings, world, sa
         assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
     counted = renders(first.log, second.log)
     # Nothing rendered and recorded twice (the PDF in flight at the kill, never recorded, is
-    # rendered again by the second worker; the log line follows the record).
-    assert len(counted) == 1000 and max(counted.values()) == 1
+    # rendered again by the second worker). The log line follows the record, so a kill between
+    # the two leaves one recorded PDF unlogged: every certificate is recorded (below).
+    assert len(counted) >= 999 and max(counted.values()) == 1
     assert all(db.session.execute(db.select(Certificate.pdf_sha256)).scalars())
 
 

@@ -174,7 +174,7 @@ def test_kept_answers_are_not_lost_when_recording_them_fails(client, auth, learn
     token, _ = form_of(
         client.get("/courses/safe-accounts/lessons/passwords").get_data(as_text=True), "safe-password"
     )
-    key = services.keep_pending(token, MultiDict(right_answers("safe-password")))
+    key = services.keep_pending(token, MultiDict(right_answers("safe-password")), "127.0.0.1")
 
     def broken(*_args):
         raise RuntimeError("the database went away")

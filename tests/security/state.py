@@ -6,13 +6,16 @@ from flask import current_app
 
 from lms.extensions import db
 
+# Rate-limit counters: every request to a limited route counts, which changes nobody's data.
+COUNTERS_TABLE, COUNTERS_FILE = "throttle_count", "throttle.sqlite3"
+
 
 def database_rows(skip: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
-    """Every row of every table but those in `skip`, in primary-key order."""
+    """Every row of every table but those in `skip` (and the rate-limit counters), in primary-key order."""
     db.session.commit()  # end the test's own transaction: see every row the requests committed
     rows = {}
     for table in db.metadata.sorted_tables:
-        if table.name in skip:
+        if table.name in skip or table.name == COUNTERS_TABLE:
             continue
         query = table.select().order_by(*table.primary_key.columns)
         rows[table.name] = [tuple(row) for row in db.session.execute(query)]
@@ -20,10 +23,15 @@ def database_rows(skip: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
 
 
 def instance_files() -> dict[str, int]:
-    """Files under instance/ (password sheets, certificate PDFs) with their sizes."""
+    """Files under instance/ (password sheets, certificate PDFs) with their sizes; not the
+    rate-limit counters' file."""
     root = Path(current_app.instance_path)
     files = root.rglob("*") if root.is_dir() else []
-    return {str(path.relative_to(root)): path.stat().st_size for path in files if path.is_file()}
+    return {
+        str(path.relative_to(root)): path.stat().st_size
+        for path in files
+        if path.is_file() and not path.name.startswith(COUNTERS_FILE)
+    }
 
 
 # Flask-Login's bookkeeping: "_fresh" is set to False on any anonymous request.

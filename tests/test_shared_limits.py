@@ -1,6 +1,7 @@
-"""Many forms of one quiz with a try limit, sent at the same moment to real gunicorn workers
-on SQLite: the database lets no more attempts through than the limit (on PostgreSQL with two
-instances: tests/test_scale_out.py).
+"""Limits hold across real gunicorn workers on SQLite: many forms of one quiz with a try limit,
+sent at the same moment, record no more attempts than the limit; wrong passwords are counted
+once for all workers (the default storage), not per worker. (On PostgreSQL with two instances:
+tests/test_scale_out.py.)
 
 Always on a SQLite file of its own, so both CI passes run the same test."""
 
@@ -29,14 +30,30 @@ LIMIT = 3  # the sample course's "passwords" quiz allows 3 attempts
 PHONE = "7300000000"
 
 
-def test_forms_sent_at_once_to_several_workers_record_no_more_attempts_than_the_limit(tmp_path):
-    database = tmp_path / "lms.sqlite3"
-    settings = {
+@pytest.fixture
+def settings(tmp_path) -> dict[str, str]:
+    return {
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "SECRET_KEY": "race-test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
+        "SECRET_KEY": "shared-limits-secret",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+
+
+def test_wrong_passwords_are_counted_once_for_all_workers(settings, tmp_path):
+    """Issue 15, finding 3: the in-memory limiter counted per worker, so 4 workers let 4 times
+    the limit through."""
+    with seeding(settings):
+        add_people(1, int(PHONE), add_region("WB", kind="state"))
+    with running(
+        settings | {"LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS": "5 per 15 minutes"}, tmp_path / "g.log", WORKERS
+    ) as server:
+        replies = [Browser().sign_in(server.url, PHONE, "wrong-password").status for _ in range(4 * WORKERS)]
+    assert replies == [200] * 5 + [429] * (4 * WORKERS - 5)
+
+
+def test_forms_sent_at_once_to_several_workers_record_no_more_attempts_than_the_limit(settings, tmp_path):
+    database = tmp_path / "lms.sqlite3"
     with seeding(settings):
         add_people(1, int(PHONE), add_region("WB", kind="state"))
         publish_sample_course()

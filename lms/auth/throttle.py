@@ -1,0 +1,73 @@
+"""Per-number sign-in throttling that slows guessing without locking the owner out.
+
+After a day's free failures for a number (from every address together), each further
+failure makes the number wait before it can be tried again, the wait doubling up to a cap.
+Browsers where the number signed in before carry a mark (a cookie) and never wait: whoever
+guesses can delay a number on new phones, never on its owner's own. Counts live in the
+limiter's storage, shared by every worker and instance (the database, or Redis)."""
+
+import hashlib
+import hmac
+import math
+import time
+
+from flask import Request, Response, current_app
+
+from lms.extensions import limiter
+
+KNOWN_COOKIE = "lms_known"
+KNOWN_KEPT = 5  # numbers remembered per browser (a shared family phone)
+KNOWN_DAYS = 365
+
+
+def wait_seconds(phone: str) -> int:
+    """How long the number must wait before another try from a browser it is not known on."""
+    key = _key("wait", phone)
+    if not limiter.storage.get(key):
+        return 0
+    return max(1, math.ceil(limiter.storage.get_expiry(key) - time.time()))
+
+
+def count_failure(phone: str) -> None:
+    """Count a wrong password; beyond the free ones, start the next (longer) wait."""
+    config = current_app.config
+    failures = limiter.storage.incr(_key("failures", phone), int(config["LOGIN_FAILURE_WINDOW_SECONDS"]))
+    beyond = failures - int(config["LOGIN_FREE_FAILURES_PER_NUMBER"])
+    if beyond > 0:
+        doubled = int(config["LOGIN_FIRST_WAIT_SECONDS"]) * 2 ** min(beyond - 1, 20)
+        limiter.storage.incr(_key("wait", phone), min(doubled, int(config["LOGIN_LONGEST_WAIT_SECONDS"])))
+
+
+def _key(kind: str, phone: str) -> str:
+    """A storage key of this site's (several sites may share one Redis)."""
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}/sign-in-{kind}/{phone}"
+
+
+def known_here(request: Request, phone: str) -> bool:
+    """Whether the number signed in on this browser before."""
+    return _mark(phone) in _marks(request)
+
+
+def remember(request: Request, response: Response, phone: str) -> None:
+    """Mark this browser as one the number signs in on (the newest KNOWN_KEPT numbers)."""
+    marks = [_mark(phone), *(mark for mark in _marks(request) if mark != _mark(phone))][:KNOWN_KEPT]
+    response.set_cookie(
+        KNOWN_COOKIE,
+        ".".join(marks),
+        max_age=KNOWN_DAYS * 86400,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _marks(request: Request) -> list[str]:
+    return request.cookies.get(KNOWN_COOKIE, "").split(".")[:KNOWN_KEPT]
+
+
+def _mark(phone: str) -> str:
+    """A keyed hash of the number: unforgeable, and the cookie shows no phone number."""
+    key = (
+        current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
+    )
+    return hmac.new(key, b"known-browser:" + phone.encode(), hashlib.sha256).hexdigest()[:32]

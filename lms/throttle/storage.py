@@ -1,0 +1,119 @@
+"""A `limits` storage on SQL, so Flask-Limiter counts for every worker and instance at once.
+
+RATELIMIT_STORAGE_URI = "database://" selects it: on PostgreSQL the counters live in the
+site's database; on SQLite in instance/throttle.sqlite3, a file of their own, so a counter
+written after a request never waits on that request's own write lock."""
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from flask import Flask, current_app
+from limits.storage import Storage
+from sqlalchemy import Engine, case, create_engine, delete, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from lms import hooks
+from lms.extensions import db
+from lms.throttle.models import ThrottleCount
+
+FILE_NAME = "throttle.sqlite3"
+_table = ThrottleCount.__table__
+_sqlite_engines: dict[Path, Engine] = {}
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters in the throttle_count table, one short transaction per change."""
+
+    STORAGE_SCHEME: ClassVar[list[str]] = ["database"]
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add `amount` to the key's count, starting a new window if the last one ended."""
+        now = time.time()
+        engine = counter_engine()
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(_table).values(key=key, count=amount, expires_at=now + expiry)
+        ended = _table.c.expires_at <= now
+        statement = statement.on_conflict_do_update(
+            index_elements=[_table.c.key],
+            set_={
+                "count": case((ended, amount), else_=_table.c.count + amount),
+                "expires_at": case((ended, now + expiry), else_=_table.c.expires_at),
+            },
+        ).returning(_table.c.count)
+        with engine.begin() as connection:
+            return connection.execute(statement).scalar_one()
+
+    def get(self, key: str) -> int:
+        """The key's count in its current window (0 once it ended)."""
+        query = select(_table.c.count).where(_table.c.key == key, _table.c.expires_at > time.time())
+        with counter_engine().connect() as connection:
+            return connection.execute(query).scalar() or 0
+
+    def get_expiry(self, key: str) -> float:
+        """When the key's window ends (now if it has)."""
+        now = time.time()
+        query = select(_table.c.expires_at).where(_table.c.key == key, _table.c.expires_at > now)
+        with counter_engine().connect() as connection:
+            return connection.execute(query).scalar() or now
+
+    def check(self) -> bool:
+        """Whether the counters can be read."""
+        try:
+            with counter_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Forget every counter."""
+        with counter_engine().begin() as connection:
+            return connection.execute(delete(_table)).rowcount
+
+    def clear(self, key: str) -> None:
+        """Forget one key's counter."""
+        with counter_engine().begin() as connection:
+            connection.execute(delete(_table).where(_table.c.key == key))
+
+
+def counter_engine() -> Engine:
+    """Where the current app's counters live."""
+    if db.engine.dialect.name != "sqlite":
+        return db.engine
+    path = Path(current_app.instance_path) / FILE_NAME
+    if path not in _sqlite_engines:
+        _sqlite_engines[path] = _sqlite_counter_engine(path)
+    return _sqlite_engines[path]
+
+
+def _sqlite_counter_engine(path: Path) -> Engine:
+    """The SQLite file of counters, its table created on first use. No pool: opening a
+    SQLite file is cheap, and nothing is left open for a test's throwaway instance."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": timeout})
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "PRAGMA journal_mode=WAL"
+        )  # kept by the file: counting never blocks readers
+    _table.create(engine, checkfirst=True)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Clear ended counters in the periodic housekeeping, when they are kept here."""
+    if app.config["RATELIMIT_STORAGE_URI"] == "database://":
+        hooks.register(app, "housekeeping", remove_expired)
+
+
+def remove_expired() -> int:
+    """Delete counters whose window ended (housekeeping); how many."""
+    with counter_engine().begin() as connection:
+        return connection.execute(delete(_table).where(_table.c.expires_at <= time.time())).rowcount
