@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms.extensions import db
-from lms.files import atomic_path
+from lms.files import atomic_path, private_sqlite_file
 
 POSTGRES_HINT = (
     "This site uses PostgreSQL: back it up with pg_dump --format=custom DBNAME > FILE "
@@ -40,9 +40,11 @@ def backup_command(path: Path) -> None:
     source = _sqlite_connection()
     try:
         # only a complete, checked copy gets the name asked for (closed before the rename)
-        with atomic_path(path) as partial, closing(sqlite3.connect(partial)) as target:
-            source.backup(target)
-            _check(target, "the backup")
+        with atomic_path(path) as partial:
+            private_sqlite_file(partial)  # password hashes and phone numbers: 0600
+            with closing(sqlite3.connect(partial)) as target:
+                source.backup(target)
+                _check(target, "the backup")
     except (sqlite3.Error, OSError) as error:  # a missing folder, no permission, a full disk
         raise click.ClickException(f"could not write the backup to {path}: {error}") from None
     click.echo(f"Backed up to {path}.")

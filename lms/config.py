@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms.files import write_atomic
+from lms.files import private_folder, write_atomic
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
 
@@ -49,6 +49,8 @@ class Defaults:
     PENDING_ANSWERS_HOURS = 48  # how long they wait for their owner to sign in again
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method)
     PASSWORD_MIN_LENGTH = 8
+    ONE_TIME_PASSWORD_DAYS = 14  # a one-time password stops working after this
+    SHEETS_KEEP_DAYS = 7  # password sheets are deleted after this, handed out or not
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
     JOBS_URL = None  # redis://… for several app instances and workers; else instance/jobs.sqlite3
@@ -81,7 +83,7 @@ def instance_secret_key(instance: Path) -> str:
     """Read the secret key from instance/, creating it once (atomic when workers race)."""
     path = instance / SECRET_KEY_FILE
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
         # exclusive: when workers race, the first key written is the one every worker reads
         write_atomic(path, secrets.token_hex(32).encode(), mode=0o600, exclusive=True)
     return path.read_text().strip()

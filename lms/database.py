@@ -2,12 +2,14 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
+from lms.files import private_sqlite_file
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +26,16 @@ def init_app(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
             event.listen(db.engine, "connect", lambda conn, _record: _sqlite_pragmas(conn, busy_ms))
+            uri = app.config["SQLALCHEMY_DATABASE_URI"]
+            event.listen(db.engine, "do_connect", lambda *_args: _private_database_file(uri))
+
+
+def _private_database_file(uri: str) -> None:
+    """Before SQLite opens (or creates) it: the file and its -wal and -shm readable by the
+    service's user only."""
+    name = make_url(uri).database
+    if name and name != ":memory:" and not name.startswith("file:") and Path(name).parent.is_dir():
+        private_sqlite_file(Path(name))
 
 
 def _sqlite_pragmas(connection, busy_ms: int) -> None:

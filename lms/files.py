@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -46,3 +47,30 @@ def _create(path: Path, data: bytes, mode: int | None) -> None:
         if mode is not None:
             os.fchmod(fd, mode)  # the umask may have removed bits the caller asked for
         handle.write(data)
+
+
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # personal data: the service's own user only
+
+
+def private_folder(path: Path) -> Path:
+    """Create `path` (and missing parents) for the service's user only, and tighten it if it
+    was made readable by others before."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    _tighten(path, PRIVATE_FOLDER)
+    return path
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create a SQLite database file 0600 before SQLite opens it (SQLite gives its -wal and
+    -shm files the database file's permissions), and tighten the three if they exist."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError):
+            _tighten(name, PRIVATE_FILE)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take away what others may do with `path`, if anything."""
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(mode)

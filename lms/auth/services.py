@@ -3,6 +3,7 @@
 import math
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from lms.auth import throttle
 from lms.auth.models import User
 from lms.auth.permissions import may_manage, user_in_scope
 from lms.auth.sessions import end_all
+from lms.clock import as_utc, utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.phones import PhoneError, normalise_phone
@@ -75,10 +77,22 @@ def authenticate(raw_phone: str, password: str) -> User:
     user = db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
     # The hash is always checked, against a stand-in for unknown numbers, so a refusal takes
     # as long whether the number is registered or not (timing would tell otherwise).
-    right = check_password_hash(user.password_hash if user else _stand_in_hash(), password)
+    right = password_matches(user, password) if user else check_password_hash(_stand_in_hash(), password)
     if user is None or not user.active or not right:
         raise AuthError(_l("Wrong mobile number or password."))
+    if user.password_expires_at is not None and as_utc(user.password_expires_at) <= utcnow():
+        raise AuthError(
+            _l("This one-time password has expired. Ask your trainer or cell head for a new one.")
+        )
     return user
+
+
+def password_matches(user: User, given: str) -> bool:
+    """Whether `given` is the user's password; a one-time password, printed for people to
+    type, in any case and with stray spaces around it."""
+    if user.must_change_password:
+        given = given.strip().upper()
+    return check_password_hash(user.password_hash, given)
 
 
 def _stand_in_hash() -> str:
@@ -101,13 +115,13 @@ def check_new_password(phone: str, password: str) -> None:
 def change_password(user: User, current: str, new: str, keep_sign_in: int | None = None) -> None:
     """Replace the user's password after checking the current one; every sign-in of theirs
     but `keep_sign_in` (the browser they changed it in) ends."""
-    if not check_password_hash(user.password_hash, current):
+    if not password_matches(user, current):
         raise AuthError(_l("The current password is wrong."))
     if new == current:
         raise AuthError(_l("Choose a password different from the current one."))
     check_new_password(user.phone, new)
     user.password_hash = hash_password(new)
-    user.must_change_password = False
+    user.must_change_password, user.password_expires_at = False, None
     end_all(user.id, keep=keep_sign_in)
     db.session.commit()
 
@@ -117,15 +131,23 @@ def one_time_password() -> str:
     return readable_code(OTP_LENGTH)
 
 
+def give_one_time_password(user: User) -> str:
+    """Set a new one-time password (returned, to be handed over once): the user must change
+    it at sign-in, and it stops working after ONE_TIME_PASSWORD_DAYS."""
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.password_expires_at = utcnow() + timedelta(days=current_app.config["ONE_TIME_PASSWORD_DAYS"])
+    return password
+
+
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:
     """Give a user the actor manages a one-time password, ending their sign-ins; return it
     once (NotFound otherwise)."""
     user = user_in_scope(actor, user_id)
     if not may_manage(actor, user):
         raise NotFound
-    password = one_time_password()
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
+    password = give_one_time_password(user)
     end_all(user.id)
     db.session.commit()
     return user, password

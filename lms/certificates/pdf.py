@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.certificates.models import Certificate
 from lms.extensions import db
-from lms.files import write_atomic
+from lms.files import PRIVATE_FILE, private_folder, write_atomic
 from lms.pdf import render_pdf
 from lms.people.labels import role_name
 from lms.qr import qr_data_uri
@@ -105,8 +105,8 @@ def ensure_pdf(cert: Certificate) -> Path:
 def write_pdf(path: Path, data: bytes) -> str:
     """Write atomically (temporary file, then rename); return the sha256."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        private_folder(path.parent)
+        write_atomic(path, data, mode=PRIVATE_FILE)
     except OSError as error:  # a full disk, or the folder itself could not be made
         raise RenderFailed(f"could not write {path}: {error.strerror or error}") from error
     return hashlib.sha256(data).hexdigest()

@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey, crontab
 
+from lms.files import private_folder, private_sqlite_file
+
 _KEY = "lms.jobs"
 
 
@@ -60,6 +62,6 @@ def _storage(app: Flask):
     immediate = bool(app.config["JOBS_IMMEDIATE"])
     if url and url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(name, url=url, immediate=immediate, results=False)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    filename = url or str(Path(app.instance_path) / "jobs.sqlite3")
+    filename = url or str(private_folder(Path(app.instance_path)) / "jobs.sqlite3")
+    private_sqlite_file(Path(filename))
     return SqliteHuey(name, filename=filename, immediate=immediate, results=False)

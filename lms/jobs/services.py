@@ -13,7 +13,7 @@ from lms.auth.permissions import may
 from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.files import write_atomic
+from lms.files import private_folder, write_atomic
 from lms.jobs import queue
 from lms.jobs.models import Job
 from lms.paging import Page, page_of
@@ -56,7 +56,7 @@ def recent_jobs(actor: User, page: int = 1, per_page: int = 50) -> Page:
 def folder(job: Job) -> Path:
     """Where a job keeps its input and result files (instance/jobs/<id>/)."""
     path = Path(current_app.instance_path) / "jobs" / str(job.id)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path)
     return path
 
 

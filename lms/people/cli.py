@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms.auth.models import Role
+from lms.auth.services import AuthError
 from lms.people import sheets
 from lms.people.csvfiles import ImportFailed
 from lms.people.regions import import_regions
@@ -50,7 +51,7 @@ def users_create(
     try:
         person = check_person(name, phone, role, lang, region_code)  # checks lang against LANGUAGES
         user = create_user(person, password)
-    except PersonError as error:
+    except (PersonError, AuthError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} {user.name} ({user.phone}).")
 

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from lms import hooks
 from lms.auth.models import User
 from lms.extensions import db
 from lms.jobs import registry
@@ -78,5 +79,6 @@ def _rule(job: Job) -> tuple[Callable | None, Callable | None]:
 
 
 def init_app(app: Flask) -> None:
-    """Make the import job known to this app."""
+    """Make the import job known to this app; delete old password sheets in housekeeping."""
     registry.register(app, "people.import", run_import)
+    hooks.register(app, "housekeeping", sheets.remove_old_sheets)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import in_area, may_manage_role
-from lms.auth.services import hash_password, one_time_password
+from lms.auth.services import check_new_password, give_one_time_password, hash_password
 from lms.extensions import db
 from lms.i18n import language_list, languages
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
@@ -113,7 +113,9 @@ def create_user(person: NewPerson, password: str, creator: User | None = None) -
 
 
 def add_user(person: NewPerson, password: str, creator: User | None = None) -> User:
-    """Add a user with a chosen password unless the number is taken (flushes; the caller commits)."""
+    """Add a user with a chosen password unless the number is taken or the password too weak
+    (the same rules on the web and the command line; flushes, the caller commits)."""
+    check_new_password(person.phone, password)
     if phone_taken(person.phone):
         raise NumberTaken(_l("The number %(phone)s is already registered.", phone=person.phone))
     user = _new_user(person, hash_password(password), creator)
@@ -217,10 +219,8 @@ def _check_unique(person: NewPerson, line: int, first_line: dict[str, int], regi
 
 def _issue(person: NewPerson, actor: User | None) -> Issued:
     """A new user (not yet in the session) with a fresh one-time password they must change."""
-    password = one_time_password()
-    user = _build_user(person, hash_password(password), actor)
-    user.must_change_password = True
-    return Issued(user, password)
+    user = _build_user(person, "", actor)
+    return Issued(user, give_one_time_password(user))
 
 
 def set_language(user: User, lang: str) -> None:

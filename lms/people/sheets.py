@@ -3,15 +3,17 @@
 import contextlib
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
+from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.files import write_atomic
+from lms.files import private_folder, write_atomic
 from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
@@ -28,9 +30,7 @@ NOT_SAVED = _l(
 
 def sheets_dir() -> Path:
     """Where sheets are written (created on first use)."""
-    path = Path(current_app.instance_path) / "sheets"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_folder(Path(current_app.instance_path) / "sheets")
 
 
 def sheet_csv(issued: list[Issued]) -> bytes:
@@ -73,7 +73,7 @@ def import_with_sheet(
     paths: list[Path] = []
     try:
         directory = directory or sheets_dir()
-        directory.mkdir(parents=True, exist_ok=True)
+        private_folder(directory)
         paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
         issued = import_users(data, filename, actor, progress, allowed)
         write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
@@ -117,6 +117,20 @@ def sheet_file(actor: User, token: str, suffix: str) -> Path:
     if not path.is_file():
         raise NotFound
     return path
+
+
+def remove_old_sheets() -> int:
+    """Delete sheets older than SHEETS_KEEP_DAYS, files and records (housekeeping); how many."""
+    cutoff = utcnow() - timedelta(days=current_app.config["SHEETS_KEEP_DAYS"])
+    old = (
+        db.session.execute(db.select(PasswordSheet).where(PasswordSheet.created_at < cutoff)).scalars().all()
+    )
+    for sheet in old:
+        for suffix in ("pdf", "csv"):
+            _remove(sheets_dir() / f"{sheet.token}.{suffix}")
+        db.session.delete(sheet)
+    db.session.commit()
+    return len(old)
 
 
 def delete_sheet(actor: User, token: str) -> None:

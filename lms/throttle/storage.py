@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from lms import hooks
 from lms.extensions import db
+from lms.files import private_folder, private_sqlite_file
 from lms.throttle.models import ThrottleCount
 
 FILE_NAME = "throttle.sqlite3"
@@ -96,7 +97,8 @@ def counter_engine() -> Engine:
 def _sqlite_counter_engine(path: Path) -> Engine:
     """The SQLite file of counters, its table created on first use. No pool: opening a
     SQLite file is cheap, and nothing is left open for a test's throwaway instance."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
+    private_sqlite_file(path)
     timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": timeout})
     with engine.begin() as connection:

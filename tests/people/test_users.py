@@ -4,6 +4,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from lms.auth.models import User
 from lms.extensions import db
 from lms.people.models import PasswordSheet
@@ -52,9 +54,29 @@ def test_cli_create_rejects_mismatch_and_bad_input(runner, world):
     )
     assert nowhere.exit_code == 1 and "Unknown region NOPE." in nowhere.output
     taken = runner.invoke(
-        args=["users", "create", "--phone", "9433011111", "--name", "D", "--region", "WB"], input="x\nx\n"
+        args=["users", "create", "--phone", "9433011111", "--name", "D", "--region", "WB"],
+        input="long-enough-1\nlong-enough-1\n",
     )
     assert taken.exit_code == 1 and "already registered" in taken.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "typed", "message"),
+    [
+        (["--password", "pw"], "", "Use at least 8 characters."),
+        ([], "abc\nabc\n", "Use at least 8 characters."),
+        (["--password", "9433033333"], "", "Do not use your mobile number in your password."),
+        ([], "my9433033333\nmy9433033333\n", "Do not use your mobile number in your password."),
+    ],
+)
+def test_cli_create_applies_the_webs_password_rules(arguments, typed, message, runner, world):
+    """Issue 15, finding 11: the command line took `pw`, `abc` and the phone number itself."""
+    result = runner.invoke(
+        args=["users", "create", "--phone", "9433033333", "--name", "E", "--region", "WB", *arguments],
+        input=typed,
+    )
+    assert result.exit_code == 1 and f"Error: {message}" in result.output
+    assert "9433033333" not in users()
 
 
 GOOD_CSV = """name,phone,region,role,lang
