@@ -4,11 +4,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from lms import hooks
 from lms.auth.models import Region, Role, User
-from lms.auth.permissions import area_condition, area_roots, in_area, may, user_in_scope, within
+from lms.auth.permissions import (
+    area_condition,
+    area_roots,
+    in_area,
+    may,
+    region_ids_under,
+    user_in_scope,
+    users_in_scope,
+    within,
+)
 from lms.auth.services import AuthError
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.clock import utcnow
@@ -284,14 +293,35 @@ def completed_courses(user: User) -> list[tuple[Course, CourseVersion, bool]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def roster(batch: Batch) -> list[RosterRow]:
-    """Every member with lessons read, quizzes passed, best scores, last activity and
-    completion, in a fixed number of queries whatever the batch size."""
-    members = select(Membership.user_id).where(Membership.batch_id == batch.id)
+def members_seen_by(actor: User, batch: Batch) -> ColumnElement[bool]:
+    """SQL on User: the batch's members the actor may see on its roster: those who live in
+    the batch's area, and anyone the actor may see anyway. Someone from elsewhere who joined
+    by code is counted, never named (their own region's people see them)."""
+    in_batch_area = User.region_id.in_(region_ids_under(batch.region))
+    return or_(in_batch_area, User.id.in_(users_in_scope(actor).with_only_columns(User.id)))
+
+
+def members_outside(actor: User, batch: Batch) -> int:
+    """How many of the batch's members the actor may not see on its roster."""
+    query = (
+        select(func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.batch_id == batch.id, ~members_seen_by(actor, batch))
+    )
+    return db.session.execute(query).scalar()
+
+
+def roster(batch: Batch, actor: User) -> list[RosterRow]:
+    """Every member the actor may see (`members_seen_by`) with lessons read, quizzes passed,
+    best scores, last activity and completion, in a fixed number of queries whatever the
+    batch size."""
+    seen = (Membership.batch_id == batch.id) & members_seen_by(actor, batch)
+    members = select(Membership.user_id).join(User, User.id == Membership.user_id).where(seen)
     rows = db.session.execute(
         select(User, Membership.joined_at)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.batch_id == batch.id)
+        .where(seen)
         .order_by(User.name)
     ).all()
     current = {(quiz.key, quiz.round) for quiz in batch.course.live_version.quizzes}

@@ -96,12 +96,13 @@ def detail(batch_id: int):
 
 def _detail_page(batch, csv_form: MembersCsvForm, problems: list[str] = (), status: int = 200):
     """The batch page: roster, quiz results and the CSV form (with any problems)."""
-    rows = services.roster(batch)
+    rows = services.roster(batch, current_user)
     stuck = attempts.stuck_members(batch)
     page = render_template(
         "batches/detail.html", batch=batch, rows=rows, summaries=services.quiz_summaries(batch, rows),
         form=EmptyForm(), csv_form=csv_form, course=batch.course.live_version, problems=list(problems),
         stuck=stuck, stuck_people={user_id for ids in stuck.values() for user_id in ids},
+        outside=services.members_outside(current_user, batch),
     )  # fmt: skip
     return page, status
 
@@ -184,7 +185,7 @@ def roster_csv(batch_id: int):
     """The roster as a spreadsheet."""
     batch = services.get_batch(current_user, batch_id)
     keys = [quiz.key for quiz in batch.course.live_version.quizzes]
-    data = services.roster_csv(batch, services.roster(batch), keys)
+    data = services.roster_csv(batch, services.roster(batch, current_user), keys)
     return send_file(
         io.BytesIO(data),
         mimetype="text/csv",

@@ -15,10 +15,12 @@ MAX_LEVELS = 8
 
 @dataclass
 class Level:
-    """One level of the cascade: its batches (with member counts) and how many people."""
+    """One level of the cascade: the batches the viewer may see (with member counts), how
+    many batches outside their area it has (counted, never named), and how many people."""
 
     number: int
     batches: list[tuple[Batch, int]]
+    outside: int
     people: int
 
 
@@ -37,14 +39,16 @@ def workshops(actor: User) -> list[tuple[Batch, int]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def cascade(batch: Batch) -> list[Level]:
-    """Level 1 is the batch; each next level is the batches its members lead (same course)."""
+def cascade(actor: User, batch: Batch) -> list[Level]:
+    """Level 1 is the batch; each next level is the batches its members lead (same course).
+    Batches the actor may not see are followed down but only counted."""
+    visible = batches_in_scope(actor).with_only_columns(Batch.id)
     levels, current, seen = [], [batch.id], {batch.id}
     while current and len(levels) < MAX_LEVELS:
         counted = db.session.execute(
             select(Batch, func.count(Membership.id))
             .outerjoin(Membership, Membership.batch_id == Batch.id)
-            .where(Batch.id.in_(current))
+            .where(Batch.id.in_(current), Batch.id.in_(visible))
             .group_by(Batch.id)
             .order_by(Batch.id)
         ).all()
@@ -52,7 +56,8 @@ def cascade(batch: Batch) -> list[Level]:
         people = db.session.execute(
             select(func.count(func.distinct(Membership.user_id))).where(Membership.batch_id.in_(current))
         ).scalar()
-        levels.append(Level(len(levels) + 1, [tuple(row) for row in counted], people))
+        batches = [tuple(row) for row in counted]
+        levels.append(Level(len(levels) + 1, batches, len(current) - len(batches), people))
         following = select(Batch.id).where(Batch.leader_id.in_(members), Batch.course_id == batch.course_id)
         current = [bid for bid in db.session.execute(following).scalars() if bid not in seen]
         seen.update(current)

@@ -98,7 +98,9 @@ def cascade():
     batch_id = request.args.get("batch", type=id_number)
     if batch_id:
         batch = batches.get_batch(current_user, batch_id)
-        return render_template("reports/cascade.html", batch=batch, levels=cascades.cascade(batch))
+        return render_template(
+            "reports/cascade.html", batch=batch, levels=cascades.cascade(current_user, batch)
+        )
     return render_template(
         "reports/cascade_index.html",
         workshops=cascades.workshops(current_user),

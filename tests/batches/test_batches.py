@@ -192,7 +192,7 @@ def test_roster_counts_and_csv(client, auth, world, batch):
 
 def test_roster_needs_the_same_number_of_queries_for_many_members(app, world, batch, make_user):
     def queries_for_roster() -> int:
-        return count_queries(lambda: services.roster(batch))
+        return count_queries(lambda: services.roster(batch, world.trainer_kol))
 
     services.join(make_user(region=world.kolkata), batch)
     few = queries_for_roster()

@@ -25,7 +25,7 @@ def test_three_levels(world, sample_course, make_user):
     grant(c, sample_course, world.head_kol)
     third = create_batch(c, sample_course.course_id, "C's group", "", date(2026, 9, 20), world.booth.id)
     join(e, third)
-    levels = cascade(workshop)
+    levels = cascade(world.head_kol, workshop)
     assert [(level.number, len(level.batches), level.people) for level in levels] == [
         (1, 1, 2),
         (2, 1, 2),
