@@ -281,6 +281,24 @@ def my_certificates(user: User) -> list[Certificate]:
     return list(db.session.execute(query).scalars())
 
 
+def waiting_for_certificate(user: User) -> list[tuple[CourseVersion, datetime]]:
+    """The courses the user completed that they hold no valid certificate of yet (the live
+    version, for its title), with when they completed each."""
+    certified = exists().where(
+        Certificate.user_id == user.id,
+        Certificate.course_id == Completion.course_id,
+        Certificate.revoked_at.is_(None),
+    )
+    query = (
+        select(CourseVersion, Completion.completed_at)
+        .join(Course, Course.live_version_id == CourseVersion.id)
+        .join(Completion, Completion.course_id == Course.id)
+        .where(Completion.user_id == user.id, ~certified)
+        .order_by(Completion.completed_at.desc())
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
 def issued_in_scope(
     actor: User, batch_id: int | None = None, course_id: int | None = None, region: Region | None = None
 ) -> list[Certificate]:

@@ -61,6 +61,7 @@ def index():
     """My certificates; for cell heads and admins also who is eligible and what was issued."""
     context = {
         "mine": services.my_certificates(current_user),
+        "waiting": services.waiting_for_certificate(current_user),
         "form": EmptyForm(),
         "format_code": services.format_code,
     }

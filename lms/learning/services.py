@@ -422,7 +422,34 @@ def result_view(attempt: Attempt) -> dict:
         "version": attempt.version,
         "lesson": quiz.lesson,
         "course": attempt.course,
+        **what_next(attempt),
     }
+
+
+def what_next(attempt: Attempt) -> dict:
+    """What the result page offers next: after a pass the next lesson (or, once the course is
+    complete, its "course complete" page); after a fail the tries left at the quiz (None: no
+    limit) to try again, or none, and then who can give more."""
+    completed = db.session.execute(
+        select(Completion.id).filter_by(user_id=attempt.user_id, course_id=attempt.course_id)
+    ).first()
+    lessons = attempt.version.lessons
+    position = lessons.index(attempt.quiz.lesson)
+    following = lessons[position + 1] if position + 1 < len(lessons) else None
+    quiz = attempt.quiz
+    status = db.session.execute(
+        select(QuizProgress).filter_by(
+            user_id=attempt.user_id, course_id=attempt.course_id, quiz_key=quiz.key, round=quiz.round
+        )
+    ).scalar()
+    allowed = allowed_attempts(quiz, status)
+    left = None if allowed is None else max(0, allowed - (status.attempts if status else 0))
+    return {"completed": completed is not None, "next_lesson": following, "tries_left": left}
+
+
+def completion_of(user: User, course: Course) -> Completion | None:
+    """The user's completion of the course, if they completed it."""
+    return db.session.execute(select(Completion).filter_by(user_id=user.id, course_id=course.id)).scalar()
 
 
 def my_courses(user: User) -> list[CourseProgress]:

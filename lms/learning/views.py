@@ -128,6 +128,19 @@ def result(attempt_id: int):
     return render_template("learning/result.html", **services.result_view(attempt))
 
 
+@bp.get("/courses/<slug>/complete")
+@login_required
+def complete(slug: str):
+    """The course is complete: what happens next (a cell head issues the certificate)."""
+    found = courses.get_course(slug)
+    completion = services.completion_of(current_user, found)
+    if completion is None:
+        return redirect(url_for("learning.course", slug=slug))
+    return render_template(
+        "learning/complete.html", course=found, version=found.live_version, completion=completion
+    )
+
+
 @bp.get("/progress")
 @login_required
 def progress():
