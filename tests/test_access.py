@@ -88,6 +88,12 @@ MATRIX |= {
     "learning.course": ("GET", "/courses/safe-accounts/", READERS),
     "learning.lesson": ("GET", "/courses/safe-accounts/lessons/passwords", READERS),
     "learning.progress": ("GET", "/progress", READERS),
+    # Nobody has completed the course in the access fixtures: back to its outline.
+    "learning.complete": (
+        "GET",
+        "/courses/safe-accounts/complete",
+        {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 302),
+    ),
     # Without a valid attempt token a submission is refused: 400, or back with a message.
     "learning.submit": ("POST", "/quizzes/submit", {"anonymous": 400} | dict.fromkeys(VISITORS[1:], 302)),
     # With nothing kept from an expired session, resuming leads home.

@@ -14,12 +14,17 @@ class LoginForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(Form):
-    """Current password, and the new one twice."""
+class FirstPasswordForm(Form):
+    """The new password twice (after signing in with a one-time password)."""
 
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+class ChangePasswordForm(FirstPasswordForm):
+    """Current password, and the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])

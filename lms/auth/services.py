@@ -126,6 +126,20 @@ def change_password(user: User, current: str, new: str, keep_sign_in: int | None
     db.session.commit()
 
 
+def choose_first_password(user: User, new: str, keep_sign_in: int | None = None) -> None:
+    """Replace a one-time password the user just signed in with by their own (no current
+    password asked: they typed it a moment ago); every other sign-in ends."""
+    if not user.must_change_password:
+        raise AuthError(_l("The current password is wrong."))
+    if password_matches(user, new):
+        raise AuthError(_l("Choose a password different from the current one."))
+    check_new_password(user.phone, new)
+    user.password_hash = hash_password(new)
+    user.must_change_password, user.password_expires_at = False, None
+    end_all(user.id, keep=keep_sign_in)
+    db.session.commit()
+
+
 def one_time_password() -> str:
     """A random password to hand over on paper, e.g. K7P4M9QX."""
     return readable_code(OTP_LENGTH)

@@ -21,7 +21,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from lms.auth import services, sessions, throttle
-from lms.auth.forms import ChangePasswordForm, LoginForm
+from lms.auth.forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.phones import PhoneError, normalise_phone
@@ -114,11 +114,17 @@ def account_key() -> str:
     deduct_when=lambda response: response.status_code != 302,  # a wrong current password
 )
 def change_password():
-    """Let a user choose a new password (required after a one-time password)."""
-    form = ChangePasswordForm()
+    """Let a user choose a new password: after a one-time password only the new one, twice."""
+    first = current_user.must_change_password
+    form = FirstPasswordForm() if first else ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.new.data, sessions.current_id())
+            if first:
+                services.choose_first_password(current_user, form.new.data, sessions.current_id())
+            else:
+                services.change_password(
+                    current_user, form.current.data, form.new.data, sessions.current_id()
+                )
         except services.AuthError as error:
             form.new.errors.append(str(error))
         else:

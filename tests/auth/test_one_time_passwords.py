@@ -62,3 +62,25 @@ def test_password_sheets_are_deleted_by_housekeeping_after_a_week(app, world):
     assert sorted(path.name for path in sheets_dir().iterdir()) == sorted(
         [f"{second.token}.csv", f"{second.token}.pdf"]
     )
+
+
+def test_after_a_one_time_password_only_the_new_password_is_asked_twice(client, auth, make_user):
+    """Issue 16: the form asked for the "current password" — the slip's code again."""
+    user = make_user(phone="9830000105")
+    password = give_one_time_password(user)
+    db.session.commit()
+    auth.login(user.phone, password)
+    page = client.get("/password").get_data(as_text=True)
+    assert 'name="current"' not in page and 'name="new"' in page and 'name="confirm"' in page
+    assert "type it twice" in page
+    same = client.post("/password", data={"new": password, "confirm": password})
+    assert "Choose a password different from the current one." in same.get_data(as_text=True)
+    reply = client.post("/password", data={"new": "my-own-pass-2", "confirm": "my-own-pass-2"})
+    assert reply.status_code == 302
+    db.session.refresh(user)
+    assert not user.must_change_password
+    assert 'name="current"' in client.get("/password").get_data(as_text=True)  # from now on, as usual
+    assert (
+        client.post("/password", data={"new": "another-pass-3", "confirm": "another-pass-3"}).status_code
+        == 200
+    )
