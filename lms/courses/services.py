@@ -25,11 +25,13 @@ from lms.extensions import db
 from lms.paging import Page, page_of
 
 
-def published_courses() -> list[CourseVersion]:
-    """The live version of every course learners see, by title."""
+def published_courses(first_lang: str) -> list[CourseVersion]:
+    """The live version of every course learners see: those in `first_lang` (the reader's
+    language) first, then by language and title."""
     query = db.select(CourseVersion).join(Course, Course.live_version_id == CourseVersion.id)
     query = query.where(Course.unpublished_at.is_(None))
-    return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
+    order = (CourseVersion.lang != first_lang, CourseVersion.lang, CourseVersion.title)
+    return list(db.session.execute(query.order_by(*order)).scalars())
 
 
 def staff_courses() -> list[Course]:

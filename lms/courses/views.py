@@ -11,6 +11,7 @@ from lms.courses import drafts, owners, services
 from lms.courses.forms import NEW_COURSE, EditForm, OwnerForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
 from lms.forms import EmptyForm
+from lms.i18n import current_language
 from lms.ids import page_number
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -27,7 +28,7 @@ def signed_in_only():
 def index():
     """Every published course; trainers see every course, with its state and their part in it."""
     if not may(current_user, "publish_courses"):
-        return render_template("courses/index.html", versions=services.published_courses())
+        return render_template("courses/index.html", versions=services.published_courses(current_language()))
     return render_template(
         "courses/index.html", courses=services.staff_courses(), drafted=drafts.courses_with_drafts(),
         editable=owners.editable_by(current_user),
