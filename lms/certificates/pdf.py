@@ -14,6 +14,7 @@ from lms.files import PRIVATE_FILE, private_folder, write_atomic
 from lms.pdf import render_pdf
 from lms.people.labels import role_name
 from lms.qr import qr_data_uri
+from lms.readable import format_code
 
 TEMPLATE = "certificates/certificate.html"
 STYLESHEET = "certificates/certificate.css"
@@ -27,6 +28,7 @@ LABELS = {
     "issuer": _l("Issued by"),
     "serial": _l("Serial number"),
     "verify": _l("Check this certificate at"),
+    "code": _l("Verification code"),
 }
 
 
@@ -75,6 +77,7 @@ def render_certificate(cert: Certificate) -> bytes:
         labels=labels,
         url=url,
         qr=qr_data_uri(url),
+        code=format_code(cert.code),  # grouped as /verify asks for it
         signature=signature_uri(cert),
     )
 

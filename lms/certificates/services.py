@@ -1,5 +1,6 @@
 """Certificate rules: who is eligible, issuing without duplicates, revoking, verifying."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -253,9 +254,18 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:32]
 
 
-def format_code(code: str) -> str:
-    """ABCDE-FGHJK-MNPQR: easier to read aloud and type."""
-    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+SERIAL = re.compile(r"DS-(\d{4})-(\d{6})")
+
+
+def as_serial(raw: str) -> str | None:
+    """A serial number as typed (any case, spaces around), or None if it is not one."""
+    typed = (raw or "").strip().upper()
+    return typed if SERIAL.fullmatch(typed) else None
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    """For public verification: the certificate with exactly this serial, valid or revoked."""
+    return db.session.execute(select(Certificate).filter_by(serial=serial)).scalar()
 
 
 def find_by_code(raw: str) -> Certificate | None:

@@ -28,6 +28,7 @@ from lms.forms import EmptyForm
 from lms.ids import id_number, page_number
 from lms.jobs import services as jobs
 from lms.people.regions import find_region, picker
+from lms.readable import format_code
 
 bp = Blueprint("certificates", __name__)
 
@@ -63,7 +64,7 @@ def index():
         "mine": services.my_certificates(current_user),
         "waiting": services.waiting_for_certificate(current_user),
         "form": EmptyForm(),
-        "format_code": services.format_code,
+        "format_code": format_code,
     }
     if may(current_user, "issue_certificates"):
         found, per_page = filters(), current_app.config["USERS_PER_PAGE"]
@@ -230,10 +231,18 @@ def reissue(code: str):
 @bp.get("/verify")
 @limiter.limit(verify_limit)
 def verify_form():
-    """Type a code to check a certificate."""
+    """Type a code (or a serial number) to check a certificate."""
     form = VerifyForm(request.args)
     if request.args and form.validate():
-        return redirect(url_for("certificates.verify", code=services.normalise_code(form.code.data)))
+        serial = services.as_serial(form.code.data)
+        if serial is None:
+            return redirect(url_for("certificates.verify", code=services.normalise_code(form.code.data)))
+        # By serial the page is shown here, without the code or its address: serials are
+        # sequential, and the code stays what only the certificate's holder can show.
+        cert = services.find_by_serial(serial)
+        return render_template(
+            "certificates/verify.html", cert=cert, code=serial, url=None, format_code=format_code
+        ), 200 if cert else 404
     return render_template("certificates/verify_form.html", form=form)
 
 
@@ -245,5 +254,5 @@ def verify(code: str):
     status = 200 if cert is not None else 404
     url = verify_url(cert.code) if cert else None
     return render_template(
-        "certificates/verify.html", cert=cert, code=code, url=url, format_code=services.format_code
+        "certificates/verify.html", cert=cert, code=code, url=url, format_code=format_code
     ), status

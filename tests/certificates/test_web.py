@@ -13,6 +13,7 @@ from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import current_version, pdf_path
 from lms.extensions import db
+from lms.readable import format_code
 from tests.certificates.conftest import complete
 from tests.pdfs import embedded_fonts, poppler
 
@@ -173,7 +174,7 @@ def test_only_issuers_issue(client, auth, graduates, sample_course):
 
 def test_public_verification_valid_revoked_unknown(client, auth, graduates, issued):
     cert = issued[0]
-    page = client.get(f"/verify/{services.format_code(cert.code).lower()}")
+    page = client.get(f"/verify/{format_code(cert.code).lower()}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "This certificate is valid." in html and "Sahayak Kolkata" in html
     assert graduates.sahayak_kol.phone not in html and 'property="og:title"' in html
@@ -181,7 +182,10 @@ def test_public_verification_valid_revoked_unknown(client, auth, graduates, issu
         client.get("/verify", query_string={"code": cert.code}).headers["Location"] == f"/verify/{cert.code}"
     )
     unknown = client.get("/verify/AAAAABBBBBCCCCC")
-    assert unknown.status_code == 404 and "No certificate has this code." in unknown.get_data(as_text=True)
+    assert (
+        unknown.status_code == 404
+        and "No certificate has this code or serial number." in unknown.get_data(as_text=True)
+    )
     auth.login(graduates.head_kol)
     response = client.post(f"/certificates/{cert.code}/revoke", data={"reason": "Name misspelt"})
     assert response.status_code == 302
@@ -334,3 +338,28 @@ def test_the_certificate_filter_finds_regions_by_name(client, auth, graduates):
     client.post("/language", data={"lang": "bn"})
     bengali = client.get("/certificates/", query_string={"region_q": "b-kol"}).get_data(as_text=True)
     assert 'বুথ · <span translate="no">B-KOL-1</span>' in bengali  # the region's kind in the reader's language
+
+
+def test_verify_takes_the_serial_number_too_without_giving_away_the_code(client, graduates, issued):
+    """Issue 16: the serial (DS-2026-000123) could not be checked on /verify. It can now, exactly
+    (any case, spaces around); the page then shows neither the code nor its address."""
+    cert = issued[0]
+    page = client.get("/verify", query_string={"code": f"  {cert.serial.lower()} "})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "This certificate is valid." in html and cert.serial in html
+    assert cert.code not in html and format_code(cert.code) not in html and "og:url" not in html
+    near = cert.serial[:-1] + ("9" if cert.serial[-1] != "9" else "8")
+    assert client.get("/verify", query_string={"code": near}).status_code == 404
+
+
+def test_the_pdf_prints_the_code_grouped_as_verify_asks_for_it(client, auth, graduates, issued):
+    from tests.pdfs import poppler
+
+    cert = issued[0]
+    auth.login(graduates.sahayak_kol)
+    response = client.get(f"/certificates/{cert.code}.pdf")
+    pdf = response.data
+    response.close()
+    text = poppler(pdf, "pdftotext", "-layout", "{path}", "-")
+    assert format_code(cert.code) in text
+    assert f"/verify/{cert.code}" in text.replace("\n", "")
