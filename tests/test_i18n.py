@@ -190,7 +190,7 @@ def course_pages(client, role: str) -> dict:
         code = db.session.execute(db.select(Certificate.code)).scalars().first()
         pages[f"{role} verify valid"] = client.get(f"/verify/{code}")
         pages[f"{role} revoke form"] = client.get(f"/certificates/{code}/revoke")
-        client.post(f"/certificates/{code}/revoke", data={"reason": "ভুল"})
+        client.post(f"/certificates/{code}/revoke", data={"category": "error", "reason": "ভুল"})
         pages[f"{role} verify revoked"] = client.get(f"/verify/{code}")
     if role in ("cell_head", "admin"):
         pages[f"{role} dashboard"] = client.get("/reports/")

@@ -1,16 +1,28 @@
 """Forms for issuing, revoking and verifying certificates."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from lms.certificates.services import REVOKE_CATEGORIES
 from lms.forms import Form
 
 
 class RevokeForm(Form):
     """Why a certificate is revoked."""
 
-    reason = TextAreaField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=500)])
+    category = SelectField(
+        _l("Why, as anyone checking it will read"),
+        choices=[
+            SelectChoice("", "—"),
+            *(SelectChoice(key, label) for key, label in REVOKE_CATEGORIES.items()),
+        ],
+        validators=[DataRequired(message=_l("Choose why it is revoked."))],
+    )
+    reason = TextAreaField(
+        _l("In your words (seen by staff only)"), validators=[DataRequired(), Length(max=500)]
+    )
 
 
 class VerifyForm(Form):

@@ -39,7 +39,8 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)  # the issuer's words: staff only
+    revoke_category: Mapped[str | None] = mapped_column(String(20))  # shown publicly (REVOKE_CATEGORIES)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_template: Mapped[str | None] = mapped_column(String(16))
     # Someone is rendering its PDF until then (lms/certificates/downloads.py).

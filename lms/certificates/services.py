@@ -182,12 +182,26 @@ def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
     }
 
 
-def revoke(actor: User, code: str, reason: str) -> Certificate:
-    """Revoke a valid certificate in the actor's scope, with a reason; it stays on record."""
+# Why a certificate was revoked, as anyone checking it is told; the issuer's own words stay
+# with the staff (the person's page, exports, the audit log).
+REVOKE_CATEGORIES = {
+    "error": _l("issued in error"),
+    "name": _l("name corrected"),
+    "duplicate": _l("issued twice"),
+    "misconduct": _l("misconduct"),
+    "other": _l("other reasons"),
+}
+
+
+def revoke(actor: User, code: str, category: str, reason: str) -> Certificate:
+    """Revoke a valid certificate in the actor's scope, with a public category and the
+    reason in words; it stays on record."""
     certificate = certificate_to_manage(actor, code)
+    if category not in REVOKE_CATEGORIES:
+        raise CertificateError(_l("Choose why it is revoked."))
     if not reason.strip():
         raise CertificateError(_l("Give a reason for revoking."))
-    _revoke(actor, certificate, reason)
+    _revoke(actor, certificate, category, reason)
     still_valid = select(Certificate.id).filter_by(user_id=certificate.user_id, revoked_at=None)
     if db.session.execute(still_valid).first() is None:
         clear_certified(certificate.user_id)
@@ -195,13 +209,14 @@ def revoke(actor: User, code: str, reason: str) -> Certificate:
     return certificate
 
 
-def _revoke(actor: User, certificate: Certificate, reason: str) -> None:
+def _revoke(actor: User, certificate: Certificate, category: str, reason: str) -> None:
     """Mark a valid certificate revoked, audited (flushes)."""
     if certificate.revoked_at is not None:
         raise CertificateError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), actor.id
-    certificate.revoke_reason = reason.strip()[:500]
-    audit(actor, "certificate.revoke", certificate.serial, {"reason": certificate.revoke_reason})
+    certificate.revoke_category, certificate.revoke_reason = category, reason.strip()[:500]
+    details = {"category": category, "reason": certificate.revoke_reason}
+    audit(actor, "certificate.revoke", certificate.serial, details)
     db.session.flush()
 
 
@@ -211,7 +226,7 @@ def reissue(actor: User, code: str) -> Certificate:
     certificate = certificate_to_manage(actor, code)
     if certificate.revoked_at is None and not name_changed(certificate):
         raise CertificateError(_l("The name on it is still right: there is nothing to re-issue."))
-    _revoke(actor, certificate, "name corrected")
+    _revoke(actor, certificate, "name", "name corrected")
     wanted = (certificate.user_id, certificate.course_id)
     item = next((item for item in eligible(actor) if (item.user.id, item.course.id) == wanted), None)
     if item is None:  # the course stopped giving certificates, or it is the actor's own

@@ -146,7 +146,7 @@ def revoke(code: str):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            services.revoke(current_user, code, form.reason.data)
+            services.revoke(current_user, code, form.category.data, form.reason.data)
         except services.CertificateError as error:
             form.reason.errors.append(str(error))
         else:
@@ -241,7 +241,12 @@ def verify_form():
         # sequential, and the code stays what only the certificate's holder can show.
         cert = services.find_by_serial(serial)
         return render_template(
-            "certificates/verify.html", cert=cert, code=serial, url=None, format_code=format_code
+            "certificates/verify.html",
+            cert=cert,
+            code=serial,
+            url=None,
+            format_code=format_code,
+            revoke_categories=services.REVOKE_CATEGORIES,
         ), 200 if cert else 404
     return render_template("certificates/verify_form.html", form=form)
 
@@ -254,5 +259,10 @@ def verify(code: str):
     status = 200 if cert is not None else 404
     url = verify_url(cert.code) if cert else None
     return render_template(
-        "certificates/verify.html", cert=cert, code=code, url=url, format_code=format_code
+        "certificates/verify.html",
+        cert=cert,
+        code=code,
+        url=url,
+        format_code=format_code,
+        revoke_categories=services.REVOKE_CATEGORIES,
     ), status

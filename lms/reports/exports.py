@@ -116,7 +116,8 @@ def certificate_rows(region: Region) -> Iterator[list]:
         yield [
             cert.serial, text_cell(snap["name"]), text_cell(snap["course_title"]), text_cell(paths.get(region_id, "")),
             snap["issued_on"], text_cell(snap["issuer_name"]), "revoked" if cert.revoked_at else "valid",
-            cert.revoked_at.date().isoformat() if cert.revoked_at else "", text_cell(cert.revoke_reason or ""),
+            cert.revoked_at.date().isoformat() if cert.revoked_at else "", cert.revoke_category or "",
+            text_cell(cert.revoke_reason or ""),
         ]  # fmt: skip
 
 
@@ -129,6 +130,7 @@ CERTIFICATE_HEADER = [
     "issued_by",
     "status",
     "revoked_on",
+    "revoke_category",
     "revoke_reason",
 ]
 

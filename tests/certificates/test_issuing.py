@@ -154,10 +154,10 @@ def test_snapshot_never_changes_after_edits(graduates, sample_course):
 def test_revocation_needs_a_reason_and_keeps_the_record(graduates, sample_course):
     [cert], _ = services.issue(graduates.head_kol, [(graduates.sahayak_kol.id, sample_course.course_id)])
     try:
-        services.revoke(graduates.head_kol, cert.code, "  ")
+        services.revoke(graduates.head_kol, cert.code, "error", "  ")
     except services.CertificateError as error:
         assert "Give a reason" in str(error)
-    services.revoke(graduates.head_kol, cert.code, "Issued by mistake")
+    services.revoke(graduates.head_kol, cert.code, "error", "Issued by mistake")
     assert cert.revoked_at is not None and cert.revoke_reason == "Issued by mistake"
     assert (
         db.session.execute(db.select(AuditEvent).filter_by(action="certificate.revoke")).scalar_one().subject
@@ -171,4 +171,4 @@ def test_revocation_needs_a_reason_and_keeps_the_record(graduates, sample_course
 def test_cell_heads_cannot_revoke_outside_their_area(graduates, sample_course):
     [cert], _ = services.issue(graduates.admin, [(graduates.sahayak_dar.id, sample_course.course_id)])
     with pytest.raises(NotFound):
-        services.revoke(graduates.head_kol, cert.code, "no")
+        services.revoke(graduates.head_kol, cert.code, "error", "no")

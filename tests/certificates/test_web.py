@@ -187,11 +187,16 @@ def test_public_verification_valid_revoked_unknown(client, auth, graduates, issu
         and "No certificate has this code or serial number." in unknown.get_data(as_text=True)
     )
     auth.login(graduates.head_kol)
-    response = client.post(f"/certificates/{cert.code}/revoke", data={"reason": "Name misspelt"})
+    response = client.post(
+        f"/certificates/{cert.code}/revoke",
+        data={"category": "misconduct", "reason": "Name misspelt, and copied answers"},
+    )
     assert response.status_code == 302
     auth.logout()
     html = client.get(f"/verify/{cert.code}").get_data(as_text=True)
-    assert "This certificate was revoked on" in html and "Name misspelt" in html
+    # Issue 16: the public page says when and the category; the issuer's words stay internal.
+    assert "This certificate was revoked on" in html and "Reason: misconduct" in html
+    assert "Name misspelt" not in html and "copied answers" not in html
 
 
 def test_verification_is_rate_limited(make_app):

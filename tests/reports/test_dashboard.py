@@ -37,7 +37,7 @@ def population(world, sample_course, make_user):
         if db.session.execute(db.select(Completion).filter_by(user_id=p.id)).first()
     ]
     issued, _ = certificates.issue(world.admin, done[: len(done) // 2])
-    certificates.revoke(world.admin, issued[0].code, "test")
+    certificates.revoke(world.admin, issued[0].code, "other", "test")
     return people
 
 

@@ -219,5 +219,8 @@ def _certify(made: Hostile, app) -> None:
         db.session.execute(db.select(Certificate.code).order_by(Certificate.id)).scalars()
     )
     assert len(made.certificates) == 2
-    revoke = head.post(f"/certificates/{made.certificates[1]}/revoke", data={"reason": hostile("Reason")})
+    revoke = head.post(
+        f"/certificates/{made.certificates[1]}/revoke",
+        data={"category": "other", "reason": hostile("Reason")},
+    )
     assert revoke.status_code == 302

@@ -140,7 +140,7 @@ VALID_POSTS = {
     "certificates.issue": ValidPost(
         "cell_head_in_scope", lambda c: {"all": "1", "confirmed": "1"}, lambda world, version: complete(world.sahayak_kol, version)
     ),
-    "certificates.revoke": ValidPost("cell_head_in_scope", lambda c: {"reason": "Issued by mistake"}),
+    "certificates.revoke": ValidPost("cell_head_in_scope", lambda c: {"category": "error", "reason": "Issued by mistake"}),
     "certificates.selection_zip": ValidPost("cell_head_in_scope", changes_state=False),
     "certificates.prepare": ValidPost("cell_head_in_scope"),
     "certificates.batch_zip": ValidPost("cell_head_in_scope", changes_state=False),

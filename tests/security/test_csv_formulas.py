@@ -83,7 +83,7 @@ def test_no_download_hands_a_spreadsheet_a_formula(app, client, auth, runner, wo
         complete(learner, version)
     head = db.session.execute(db.select(User).filter_by(phone="9830050003")).scalar_one()
     issued, _ = certificates.issue(head, [(user.id, version.course_id) for user in batch_members(batch)])
-    certificates.revoke(head, issued[0].code, FORMULAS["reason"])
+    certificates.revoke(head, issued[0].code, "other", FORMULAS["reason"])
 
     with client.get(f"/batches/{batch.id}/roster.csv") as response:
         assert_no_formulas(response.data, FORMULAS["name"], FORMULAS["other name"])
