@@ -15,7 +15,7 @@ run: $(VENV)/.runtime translations
 	$(FLASK) demo
 	@echo
 	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ with a job worker (Ctrl-C stops both)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --port $(PORT)
+	LMS_LOCAL_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --port $(PORT)
 
 test: $(VENV)/.dev translations
 	scripts/system-deps test

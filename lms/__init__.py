@@ -1,12 +1,13 @@
 """Sahayak LMS: a learning-management microsite for the digital sahayak cascade."""
 
+import logging
 import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.config import load_config
+from lms.config import address_for_this_machine_only, load_config
 from lms.ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, test_config)
+    if address_for_this_machine_only(app) and not app.config["TESTING"]:
+        # The module's logger, not app.logger: asking for that one adds Flask's handler, and
+        # every later line would be printed twice where logging is configured already.
+        logging.getLogger(__name__).warning(
+            "PUBLIC_BASE_URL is %s: certificates will print an address only this machine opens. "
+            "Set it to the site's public address (docs/configuration.md) before issuing any.",
+            app.config["PUBLIC_BASE_URL"],
+        )
     app.extensions["lms.factory"] = create_app  # for commands that start worker processes
     configure_proxy(app)
     app.url_map.converters["int"] = IdConverter  # before any route: <int:id> bounded to what ids hold

@@ -1,8 +1,10 @@
 """Configuration: defaults, instance/config.py, LMS_ environment variables, secret key."""
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -17,7 +19,8 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/lms.sqlite3
     SQLITE_BUSY_TIMEOUT_MS = 5000
     COURSES_DIR = None  # filled in with <project>/courses
-    PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # printed on certificates: set to the public address
+    PUBLIC_BASE_URL = None  # printed on certificates: set to the public address (else this machine's)
+    LOCAL_PORT = None  # the port `make run` serves on (it sets LMS_LOCAL_PORT)
     VERIFY_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     COURSE_MAX_BYTES = 20 * 1024 * 1024
     COURSE_MAX_FILES = 500
@@ -73,10 +76,21 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    if not app.config["PUBLIC_BASE_URL"]:  # this machine: `make run`'s port, `flask run`'s, or 8000
+        port = app.config["LOCAL_PORT"] or os.environ.get("FLASK_RUN_PORT") or 8000
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not app.config["COURSES_DIR"]:
         app.config["COURSES_DIR"] = str(Path(app.root_path).parent / "courses")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def address_for_this_machine_only(app: Flask) -> bool:
+    """Whether certificates would print an address only this machine opens, outside `make
+    run` (which tries the software on this machine, where that address is right)."""
+    host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname or ""
+    loopback = host == "localhost" or host.startswith("127.") or host == "::1"
+    return loopback and not app.config["LOCAL_PORT"]
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -23,6 +23,7 @@ from lms.certificates import downloads, services
 from lms.certificates import jobs as certificate_jobs
 from lms.certificates.forms import RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, verify_url
+from lms.config import address_for_this_machine_only
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.ids import id_number, page_number
@@ -72,6 +73,7 @@ def index():
             current_user, request.args.get("page", 1, type=page_number), per_page, **found
         )
         context |= {
+            "address_warning": address_for_this_machine_only(current_app),
             "eligible": services.eligible_page(
                 current_user, request.args.get("ready", 1, type=page_number), per_page, **found
             ),

@@ -54,15 +54,14 @@ def test_issue_download_verify_revoke(world, sample_course, live_server, browser
     assert "This certificate is valid." in visitor.content() and "Sahayak Kolkata" in visitor.content()
 
     head.goto(f"{live_server}/certificates/{cert.code}/revoke")
-    head.get_by_label("Reason for revoking").fill("Issued to the wrong person")
+    head.get_by_label("Why, as anyone checking it will read").select_option("error")
+    head.get_by_label("In your words (seen by staff only)").fill("Issued to the wrong person")
     head.get_by_role("button", name="Revoke").click()
     assert f"Certificate {cert.serial} revoked." in head.content()
 
     visitor.reload()
-    assert (
-        "This certificate was revoked on" in visitor.content()
-        and "Issued to the wrong person" in visitor.content()
-    )
+    assert "This certificate was revoked on" in visitor.content() and "issued in error" in visitor.content()
+    assert "Issued to the wrong person" not in visitor.content()
     for page in (head, learner, visitor):
         page.context.close()
 

@@ -44,7 +44,8 @@ def test_join_register_read_fail_pass_complete(world, sample_course, live_server
     page.get_by_role("link", name="Passwords").click()
     assert "Not passed: 0%" in submit_quiz(page)  # nothing answered
 
-    page.get_by_role("link", name="Back to the lesson").click()
+    assert "You have 2 more tries at this quiz." in page.content()
+    page.get_by_role("link", name="Try again").click()
     page.get_by_label("Turning on two-step verification").check()
     page.get_by_label("A long passphrase used nowhere else").check()
     page.get_by_label("Check where it first appeared").check()
@@ -52,11 +53,14 @@ def test_join_register_read_fail_pass_complete(world, sample_course, live_server
     page.get_by_label("Your answer (a number)").fill("৪২")
     assert "Passed: 100%" in submit_quiz(page)
 
-    page.get_by_role("link", name="Back to the lesson").click()
-    page.get_by_role("link", name="Phishing").click()
+    page.get_by_role("link", name="Next lesson: Phishing").click()
     page.get_by_label("No", exact=True).check()
     assert "Passed: 100%" in submit_quiz(page)
+    assert "You have completed this course." in page.content()
 
-    page.get_by_role("link", name="Course outline").click()
+    page.get_by_role("link", name="Course complete: what happens now").click()
+    assert "A cell head of your area issues your certificate." in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name="নিরাপদ অ্যাকাউন্ট").click()
     assert "100% done" in page.content() and "Completed" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
