@@ -1,7 +1,7 @@
 """Jinja filters and globals shared by every template (wiring: it may import any package)."""
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_number, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -38,9 +38,18 @@ def plain_lazy_text(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
+def grouped_ngettext(singular: str, plural: str, count: int, /, **variables) -> str:
+    """ngettext for templates, with the count written as the `number` filter writes it
+    (40,000, not 40000): the catalogue's %(num)d is filled with the formatted number."""
+    variables.setdefault("num", format_number(count))
+    translated = get_translations().ungettext(singular, plural, count)
+    return translated.replace("%(num)d", "%(num)s") % variables
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.finalize = plain_lazy_text
+    app.jinja_env.globals["ngettext"] = grouped_ngettext  # in place of Flask-Babel's
     app.add_template_global(may)
     app.add_template_global(question_kind)
     app.add_template_filter(quiz_parts, "quiz_parts")

@@ -349,3 +349,15 @@ def test_form_field_errors_are_translated_too(client, bengali_world):
     ).get_data(as_text=True)
     assert "এটি পূরণ করতেই হবে।" in page and "This field is required." not in page
     assert untranslated_words(page, "bn") == set()
+
+
+def test_counts_in_plural_messages_are_grouped_as_numbers_elsewhere(app):
+    """Issue 16: "Issue to all 40000 shown" beside "40,000" in a table."""
+    from flask import render_template_string
+
+    page = "{{ ngettext('%(num)d batch', '%(num)d batches', n) }}|{{ n|number }}"
+    with app.test_request_context():
+        assert render_template_string(page, n=40000) == "40,000 batches|40,000"
+        assert render_template_string(page, n=1) == "1 batch|1"
+        escaped = render_template_string("{{ ngettext('%(num)d %(x)s', '%(num)d %(x)s', 2, x='<b>') }}")
+        assert escaped == "2 &lt;b&gt;"

@@ -107,7 +107,9 @@ def check_new_password(phone: str, password: str) -> None:
     """Raise AuthError if the password is too weak for the user with this number."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise AuthError(_l("Use at least %(count)d characters.", count=minimum))
+        raise AuthError(
+            lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", minimum)
+        )
     if phone in password:
         raise AuthError(_l("Do not use your mobile number in your password."))
 

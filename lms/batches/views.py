@@ -227,7 +227,7 @@ def import_members(batch_id: int):
         )  # fmt: skip
     except ImportFailed as failure:
         return _detail_page(batch, form, failure.problems, 400)
-    flash(_("%(count)d people registered.", count=len(issued)), "success")
+    flash(ngettext("%(num)d person registered.", "%(num)d people registered.", len(issued)), "success")
     return redirect(url_for("people.sheet", token=token))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from lms.courses.problems import CourseInvalid, Problem
 
@@ -138,7 +139,17 @@ def _check_limits(count: int, total: int, limits: Limits) -> None:
     """Refuse courses with too many files or too many bytes."""
     if count > limits.max_files:
         raise CourseInvalid(
-            [Problem("", 1, _l("the course has more than %(count)d files", count=limits.max_files))]
+            [
+                Problem(
+                    "",
+                    1,
+                    lazy_ngettext(
+                        "the course has more than %(num)d file",
+                        "the course has more than %(num)d files",
+                        limits.max_files,
+                    ),
+                )
+            ]
         )
     if total > limits.max_bytes:
         raise CourseInvalid(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -290,7 +291,11 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
             return replayed  # the same form, sent twice at once, took the last try: show its result
         status = quiz_status(user, quiz, course.id)
         raise QuizRefused(
-            _l("You have used all %(count)d attempts at this quiz.", count=allowed_attempts(quiz, status))
+            lazy_ngettext(
+                "You have used your %(num)d attempt at this quiz.",
+                "You have used all %(num)d attempts at this quiz.",
+                allowed_attempts(quiz, status),
+            )
         )
     graded = grade(quiz.spec, answers, quiz.pass_mark)
     moment = utcnow()

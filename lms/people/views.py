@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -125,7 +126,9 @@ def import_users():
         except ImportFailed as failure:
             problems = failure.problems
         else:
-            flash(_("%(count)d people registered.", count=len(issued)), "success")
+            flash(
+                ngettext("%(num)d person registered.", "%(num)d people registered.", len(issued)), "success"
+            )
             return redirect(url_for("people.sheet", token=token))
     return render_template("people/import.html", form=form, problems=problems)
 
