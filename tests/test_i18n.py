@@ -361,3 +361,14 @@ def test_counts_in_plural_messages_are_grouped_as_numbers_elsewhere(app):
         assert render_template_string(page, n=1) == "1 batch|1"
         escaped = render_template_string("{{ ngettext('%(num)d %(x)s', '%(num)d %(x)s', 2, x='<b>') }}")
         assert escaped == "2 &lt;b&gt;"
+
+
+def test_registered_is_a_count_on_the_dashboard_and_a_date_on_a_persons_page(client, auth, world):
+    """Issue 16: the dashboard's "Registered" (people) read "date of registration" in Bengali
+    and Hindi; the two senses now have their own contexts."""
+    auth.login(world.head_kol)
+    client.post("/language", data={"lang": "bn"})
+    dashboard = client.get("/reports/").get_data(as_text=True)
+    assert "<dt>নথিভুক্ত</dt>" in dashboard and "নথিভুক্তির তারিখ" not in dashboard
+    person = client.get(f"/people/{world.sahayak_kol.id}").get_data(as_text=True)
+    assert "<dt>নথিভুক্তির তারিখ</dt>" in person
