@@ -108,6 +108,7 @@ MATRIX |= {
     "courses.versions": ("GET", "/courses/safe-accounts/versions", PUBLISHERS),
     "courses.download": ("GET", "/courses/safe-accounts/v1.zip", PUBLISHERS),
     "courses.upload": ("GET", "/courses/upload", PUBLISHERS),
+    "courses.guide": ("GET", "/courses/guide", PUBLISHERS),
     "courses.edit": ("GET", "/courses/safe-accounts/edit/01-passwords.md", PUBLISHERS),
     "courses.discard": (
         "POST",

@@ -6,12 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from lms.auth.models import User
 from lms.clock import utcnow
-from lms.courses import drafts
+from lms.courses import drafts, markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.owners import ensure_editor
 from lms.courses.parser import CourseSource, parse_course
@@ -23,6 +24,12 @@ from lms.courses.source import Limits, read_folder
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.paging import Page, page_of
+
+
+def course_guide_html() -> str:
+    """docs/course-format.md as HTML (sanitised as lessons are; its relative links dropped)."""
+    text = (Path(current_app.root_path).parent / "docs" / "course-format.md").read_text(encoding="utf-8")
+    return markdown.render(text, lambda _path: None)
 
 
 def published_courses(first_lang: str) -> list[CourseVersion]:

@@ -70,6 +70,13 @@ def download(slug: str, number: int):
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
 
 
+@bp.get("/guide")
+@requires("publish_courses")
+def guide():
+    """The course guide (docs/course-format.md), for those who write courses."""
+    return render_template("courses/guide.html", html=services.course_guide_html())
+
+
 @bp.route("/upload", methods=["GET", "POST"])
 @requires("publish_courses")
 def upload():

@@ -8,6 +8,7 @@ from sqlalchemy import Date, cast, func, select
 
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import may, region_ids_under
+from lms.clock import local_today
 from lms.extensions import db
 from lms.reports.models import RegionTarget
 
@@ -51,6 +52,8 @@ def set_target(actor: User, region: Region, target: int, due_on: date) -> Region
         raise TargetError(_l("You may not set targets for this region."))
     if target < 1:
         raise TargetError(_l("The target must be 1 or more."))
+    if due_on <= local_today():
+        raise TargetError(_l("Choose a due date after today."))
     row = target_for(region) or RegionTarget(region_id=region.id, set_by_id=actor.id)
     row.target, row.due_on, row.set_by_id = target, due_on, actor.id
     db.session.add(row)

@@ -363,3 +363,22 @@ def test_the_batch_list_is_paged_and_searchable(app, client, auth, world, sample
     auth.logout()
     auth.login(world.head_dar)
     assert "You do not lead or oversee any batch yet." in client.get("/batches/").get_data(as_text=True)
+
+
+def test_the_poster_speaks_the_courses_language_whoever_prints_it(client, auth, world, batch):
+    """Issue 16: the poster's words followed whoever downloaded it, not the course (Bengali)."""
+    from tests.pdfs import poppler
+
+    auth.login(world.trainer_kol)  # reads English
+    with client.get(f"/batches/{batch.id}/poster.pdf") as response:
+        text = poppler(response.data, "pdftotext", "{path}", "-")
+    # pdftotext reorders Bengali vowel signs, so the label is looked for by its script.
+    label = [line for line in text.splitlines() if line.strip()][3]
+    assert "Join with this code" not in text and re.search("[\u0980-\u09ff]{3}", label)
+
+
+def test_the_trainer_home_links_the_course_guide(client, auth, world):
+    auth.login(world.trainer_kol)
+    assert 'href="/courses/guide"' in client.get("/").get_data(as_text=True)
+    guide = client.get("/courses/guide").get_data(as_text=True)
+    assert "Writing courses: the format" in guide and "<script" not in guide

@@ -59,3 +59,16 @@ def test_who_may_set_targets(client, auth, world):
         == 403
     )
     assert db.session.execute(db.select(RegionTarget.target)).scalar() == 500
+
+
+def test_a_due_date_today_or_in_the_past_is_refused(client, auth, world):
+    """Issue 16: a past due date was taken ("Needed per day from today 49.0")."""
+    auth.login(world.head_kol)
+    for due in (date.today() - timedelta(days=1), date.today()):
+        page = client.post(
+            "/reports/target?region=WB-KOL",
+            data={"target": "50", "due_on": due.isoformat()},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        assert "Choose a due date after today." in page and "Target saved." not in page
+    assert db.session.execute(db.select(RegionTarget)).first() is None
