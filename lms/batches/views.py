@@ -291,6 +291,14 @@ def join(code: str):
     return _join_page(batch, form, request.args.get("region", type=id_number))
 
 
+def _narrowed(batch, current: int | None) -> int | None:
+    """The region the register form's area buttons chose: one level down or up."""
+    if request.form.get("narrow") == "down":
+        return as_id(request.form.get("narrow_to", ""))
+    trail, _children = services.region_choices(batch, current)
+    return trail[-2].id if len(trail) > 1 else current
+
+
 def _join_page(batch, form: RegisterForm, region_id: int | None, status: int = 200):
     """The join page, with the region picker at the chosen level."""
     trail, children = services.region_choices(batch, region_id)
@@ -313,6 +321,8 @@ def register(code: str):
     """Register a new sahayak into the batch and sign them in."""
     batch = services.batch_with_code(code)
     form = RegisterForm()
+    if request.form.get("narrow"):  # choosing the area: nothing is registered, what was typed stays
+        return _join_page(batch, form, _narrowed(batch, as_id(form.region_id.data)))
     if form.validate_on_submit():
         try:
             user = services.register_and_join(

@@ -5,6 +5,7 @@ site's database; on SQLite in instance/throttle.sqlite3, a file of their own, so
 written after a request never waits on that request's own write lock."""
 
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,8 +13,9 @@ from flask import Flask, current_app
 from limits.storage import Storage
 from sqlalchemy import Engine, case, create_engine, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from lms import hooks
 from lms.extensions import db
@@ -90,22 +92,27 @@ def counter_engine() -> Engine:
         return db.engine
     path = Path(current_app.instance_path) / FILE_NAME
     if path not in _sqlite_engines:
-        _sqlite_engines[path] = _sqlite_counter_engine(path)
+        _sqlite_engines[path] = sqlite_counter_engine(
+            path, current_app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
+        )
     return _sqlite_engines[path]
 
 
-def _sqlite_counter_engine(path: Path) -> Engine:
-    """The SQLite file of counters, its table created on first use. No pool: opening a
-    SQLite file is cheap, and nothing is left open for a test's throwaway instance."""
+def sqlite_counter_engine(path: Path, timeout: float) -> Engine:
+    """The SQLite file of counters, its table created on first use by whichever worker comes
+    first (each statement tolerates the others doing the same at that moment). No pool:
+    opening a SQLite file is cheap, and nothing is left open for a test's throwaway instance."""
     private_folder(path.parent)
     private_sqlite_file(path)
-    timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": timeout})
+    with suppress(OperationalError), engine.connect() as connection:
+        # Kept by the file: counting never blocks readers. A worker switching it at this very
+        # moment holds the lock; the file is in WAL mode once it is done.
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     with engine.begin() as connection:
-        connection.exec_driver_sql(
-            "PRAGMA journal_mode=WAL"
-        )  # kept by the file: counting never blocks readers
-    _table.create(engine, checkfirst=True)
+        connection.execute(CreateTable(_table, if_not_exists=True))
+        for index in _table.indexes:
+            connection.execute(CreateIndex(index, if_not_exists=True))
     return engine
 
 

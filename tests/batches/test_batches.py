@@ -382,3 +382,21 @@ def test_the_trainer_home_links_the_course_guide(client, auth, world):
     assert 'href="/courses/guide"' in client.get("/").get_data(as_text=True)
     guide = client.get("/courses/guide").get_data(as_text=True)
     assert "Writing courses: the format" in guide and "<script" not in guide
+
+
+def test_narrowing_the_area_keeps_the_name_and_number_typed(client, world, batch):
+    """Issue 16: the area picker was a separate form, so choosing a constituency cleared the
+    name and phone already typed. It now posts them along and registers nobody."""
+    typed = {"name": "রিনা দাস", "phone": "98765 43210", "password": "x", "confirm": "x"}
+    down = client.post(
+        f"/join/{batch.join_code}/register",
+        data=typed | {"region_id": world.kolkata.id, "narrow": "down", "narrow_to": world.booth.parent_id},
+    )
+    page = down.get_data(as_text=True)
+    assert down.status_code == 200 and 'value="রিনা দাস"' in page and 'value="98765 43210"' in page
+    assert f'name="region_id" type="hidden" value="{world.booth.parent_id}"' in page
+    up = client.post(
+        f"/join/{batch.join_code}/register", data=typed | {"region_id": world.booth.parent_id, "narrow": "up"}
+    ).get_data(as_text=True)
+    assert f'name="region_id" type="hidden" value="{world.kolkata.id}"' in up and 'value="রিনা দাস"' in up
+    assert db.session.execute(db.select(User).filter_by(phone="9876543210")).first() is None

@@ -43,3 +43,19 @@ def test_language_switch_works_without_javascript(live_server, phone_page):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "bn"
     assert page.get_by_role("heading", level=1).inner_text() == "সাইন ইন"
+
+
+@pytest.mark.parametrize("lang", ["bn", "hi"])
+def test_the_header_leaves_a_phone_screen_for_the_page(lang, world, live_server, phone_page):
+    """Issue 16: on a 640 px high phone the header and language bar took ~290 px. The
+    language switch now sits beside the brand: the whole header is three short rows."""
+    page = phone_page
+    page.goto(f"{live_server}/login")
+    page.get_by_role("button", name={"bn": "বাংলা", "hi": "हिन्दी"}[lang]).click()
+    page.wait_for_load_state()
+    page.get_by_label({"bn": "মোবাইল নম্বর", "hi": "मोबाइल नंबर"}[lang]).fill(world.admin.phone)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    page.wait_for_url(f"{live_server}/")
+    assert page.evaluate("document.querySelector('main').getBoundingClientRect().top") <= 120  # was 145
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
