@@ -1,7 +1,7 @@
 """Progress against a region's target: the burn-up of completions and certificates."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.reports.models import RegionTarget
 
 WIDTH, HEIGHT, LEFT, BOTTOM = 320, 160, 40, 20
+MIN_DAYS = 14  # the shortest time the burn-up chart spans
 
 
 class TargetError(Exception):
@@ -93,8 +94,9 @@ def burn_up(region: Region) -> BurnUp:
 def chart(data: BurnUp) -> dict:
     """SVG geometry: x is time from the first completion to the due date (or today), y the count."""
     points = data.completed + data.certified
-    start = min((day for day, _ in points), default=data.today)
     end = max([data.today, *(day for day, _ in points)] + ([data.target.due_on] if data.target else []))
+    # At least MIN_DAYS wide: everything on one day would otherwise be one vertical line.
+    start = min([end - timedelta(days=MIN_DAYS), *(day for day, _ in points)])
     top = max([1, *(count for _, count in points)] + ([data.target.target] if data.target else []))
     span = max((end - start).days, 1)
 

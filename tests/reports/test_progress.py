@@ -72,3 +72,16 @@ def test_a_due_date_today_or_in_the_past_is_refused(client, auth, world):
         ).get_data(as_text=True)
         assert "Choose a due date after today." in page and "Target saved." not in page
     assert db.session.execute(db.select(RegionTarget)).first() is None
+
+
+def test_without_a_target_the_chart_spans_two_weeks_and_has_a_legend(client, auth, world):
+    """Issue 16: with every completion on one day and no target, the chart was one vertical
+    line between two identical dates, without a legend."""
+    world.sahayak_kol.completed_at = datetime.now(UTC)
+    db.session.commit()
+    geometry = progress.chart(progress.burn_up(world.kolkata))
+    assert (geometry["end"] - geometry["start"]).days >= 14
+    assert geometry["today_x"] > geometry["left"]  # today is not squeezed onto the y axis
+    auth.login(world.head_kol)
+    page = client.get("/reports/?region=WB-KOL").get_data(as_text=True)
+    assert "Progress over time" in page and '<ul class="legend">' in page and "Pace needed" not in page
