@@ -1,11 +1,14 @@
 """Language choice: the user's preference, else the session's, else the browser's."""
 
+from datetime import date, datetime
 from pathlib import Path
 
+from babel.dates import format_date
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
+from lms.clock import as_utc
 from lms.extensions import babel
 
 # Each language named in its own script, so anyone can find theirs. Display data only: the
@@ -52,3 +55,22 @@ def init_app(app: Flask) -> None:
             "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages()],
             "language_names": LANGUAGE_NAMES,
         }
+
+
+# Digits as each language writes them in running text (English: the usual 0-9).
+NATIVE_DIGITS = {
+    "bn": str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"),
+    "hi": str.maketrans("0123456789", "०१२३४५६७८९"),
+}
+
+
+def date_in_words(day: date | datetime | str, lang: str) -> str:
+    """A date with the month in words and the language's own digits: 29 November 2026,
+    ২৯ নভেম্বর ২০২৬, २९ नवंबर २०२६ (certificates and their check; `day` may be ISO text,
+    or a stored moment, taken on the programme's calendar)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    elif isinstance(day, datetime):
+        day = to_user_timezone(as_utc(day)).date()
+    written = format_date(day, "d MMMM y", locale=lang)
+    return written.translate(NATIVE_DIGITS.get(lang, {}))

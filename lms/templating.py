@@ -8,6 +8,7 @@ from flask_login import current_user
 from lms.auth import permissions
 from lms.courses.kinds import KINDS, Kind
 from lms.courses.rendering import quiz_parts
+from lms.i18n import date_in_words
 from lms.people.labels import region_kind, role_name
 from lms.phones import format_phone
 
@@ -59,3 +60,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_when, "datetime")
     app.add_template_filter(format_day, "date_only")
+    app.add_template_filter(date_in_words, "date_words")

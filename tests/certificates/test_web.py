@@ -368,3 +368,24 @@ def test_the_pdf_prints_the_code_grouped_as_verify_asks_for_it(client, auth, gra
     text = poppler(pdf, "pdftotext", "-layout", "{path}", "-")
     assert format_code(cert.code) in text
     assert f"/verify/{cert.code}" in text.replace("\n", "")
+
+
+def test_dates_are_in_words_with_each_languages_digits(client, graduates, issued):
+    """Issue 16: dates were ISO (2026-11-29) on the PDF and the verify page."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from tests.pdfs import poppler
+
+    cert = issued[0]
+    cert.snapshot["issued_on"] = "2026-11-29"
+    flag_modified(cert, "snapshot")
+    db.session.commit()
+    client.post("/language", data={"lang": "bn"})
+    page = client.get(f"/verify/{cert.code}").get_data(as_text=True)
+    assert "২৯ নভেম্বর ২০২৬" in page and "29 November 2026" in page and "2026-11-29" not in page
+    client.post("/language", data={"lang": "hi"})
+    assert "२९ नवंबर २०२६" in client.get(f"/verify/{cert.code}").get_data(as_text=True)
+    from lms.certificates.pdf import render_certificate
+
+    text = poppler(render_certificate(cert), "pdftotext", "{path}", "-")
+    assert "২৯" in text and "২০২৬" in text and "29 November 2026" in text and "2026-11-29" not in text
