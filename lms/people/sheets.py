@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
@@ -19,6 +21,7 @@ from lms.people.csvfiles import ImportFailed
 from lms.people.models import PasswordSheet
 from lms.people.services import Issued, NewPerson, add_issued, import_users
 from lms.phones import format_phone
+from lms.qr import qr_png_data_uri
 from lms.spreadsheets import csv_bytes, text_cell
 
 PRIVATE = 0o600  # the sheets hold passwords: readable by the server's user only
@@ -47,8 +50,32 @@ def _sheet_line(item: Issued) -> list[str]:
 
 
 def sheet_pdf(issued: list[Issued]) -> bytes:
-    """A printable A4 sheet, one cut-out slip per person."""
-    return render_pdf("people/password_sheet.html", issued=issued, format_phone=format_phone)
+    """A printable A4 sheet, one cut-out slip per person in their own language (English
+    after it), with the sign-in address and a QR code to it."""
+    address = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/login"
+    languages = {item.user.lang for item in issued} | {"en"}
+    return render_pdf(
+        "people/password_sheet.html",
+        issued=issued,
+        format_phone=format_phone,
+        labels={lang: _slip_words(lang, address) for lang in languages},
+        qr=qr_png_data_uri(address),
+    )
+
+
+def _slip_words(lang: str, address: str) -> dict[str, str]:
+    """A slip's words in one language ("until" keeps its %(date)s for each person's date)."""
+    with force_locale(lang):
+        return {
+            "number": _("Mobile number"),
+            "password": _("One-time password"),
+            "how": _(
+                "Sign in at %(address)s with your mobile number and this password, then choose "
+                "your own password.",
+                address=address,
+            ),
+            "until": _("It works until %(date)s.", date="%(date)s"),
+        }
 
 
 def import_with_sheet(

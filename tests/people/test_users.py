@@ -285,3 +285,17 @@ def test_trainers_and_sahayaks_cannot_import(client, auth, world):
     auth.login(world.sahayak_kol)
     assert client.get("/people/import").status_code == 403
     assert client.get("/people/").status_code == 403
+
+
+def test_slips_speak_each_persons_language_with_the_address_to_sign_in_at(app, world):
+    """Issue 16: slips carried no address to sign in at, and were English only."""
+    from lms.people.sheets import import_with_sheet, sheet_file
+    from tests.pdfs import poppler
+
+    app.config["PUBLIC_BASE_URL"] = "https://lms.example.org"
+    _issued, token = import_with_sheet(GOOD_CSV.encode(), "people.csv", world.admin)
+    text = poppler(sheet_file(world.admin, token, "pdf").read_bytes(), "pdftotext", "{path}", "-")
+    assert text.replace("\n", "").count("https://lms.example.org/login") == 3  # on every slip
+    assert "मोबाइल नंबर / Mobile number" in text  # the Hindi speaker's slip, English after
+    assert "It works until" in text  # the English speaker's
+    assert "साइन इन करें" in text and "२०२६ तक" in " ".join(text.split())  # Hindi, its digits
