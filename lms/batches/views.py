@@ -160,12 +160,19 @@ def batch_tries(batch_id: int):
     except attempts.GrantRefused as refused:
         flash(str(refused), "error")
     else:
-        flash(
-            ngettext(
-                "%(num)d member was given one more try.", "%(num)d members were given one more try.", given
-            ),
-            "success",
-        )
+        if given:
+            flash(
+                ngettext(
+                    "%(num)d member was given one more try.",
+                    "%(num)d members were given one more try.",
+                    given,
+                ),
+                "success",
+            )
+        else:  # nobody was out of tries any more (another leader was quicker), or none may be
+            flash(
+                _("Nobody was given a try: no member you may help is out of tries at that quiz now."), "info"
+            )
     return redirect(url_for("batches.detail", batch_id=batch.id))
 
 

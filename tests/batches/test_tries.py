@@ -171,6 +171,12 @@ def test_one_more_try_for_every_member_out_of_tries(client, auth, world, batch, 
     assert all(event.detail["batch_id"] == batch.id for event in events)
     page = client.get(f"/batches/{batch.id}").get_data(as_text=True)
     assert "out of tries at “Passwords”" not in page
+    again = client.post(  # a second press (a stale page): nobody is out of tries now
+        f"/batches/{batch.id}/tries",
+        data={"quiz_id": quiz("safe-password").id, "reason": "Revision class held"},
+    )
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Nobody was given a try" in page and "0 members" not in page  # issue 16: no success for nothing
 
 
 def test_the_learners_page_links_to_their_tries(client, auth, world, batch):
