@@ -372,3 +372,26 @@ def test_registered_is_a_count_on_the_dashboard_and_a_date_on_a_persons_page(cli
     assert "<dt>নথিভুক্ত</dt>" in dashboard and "নথিভুক্তির তারিখ" not in dashboard
     person = client.get(f"/people/{world.sahayak_kol.id}").get_data(as_text=True)
     assert "<dt>নথিভুক্তির তারিখ</dt>" in person
+
+
+GLOSSARY_ROW = re.compile(
+    r"^\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$", re.MULTILINE
+)
+TWO_SENSES = {"Registered", "Certified"}  # never without a context (a count, or a date)
+
+
+def test_the_catalogues_write_the_glossarys_terms_as_it_does():
+    """docs/translations.md's glossary is what the screens say, in every context it lists."""
+    glossary = (Path(__file__).resolve().parent.parent / "docs" / "translations.md").read_text(
+        encoding="utf-8"
+    )
+    rows = [
+        row for row in GLOSSARY_ROW.findall(glossary) if row[0] != "English" and not row[0].startswith("-")
+    ]
+    assert len(rows) >= 15
+    for lang, column in (("bn", 2), ("hi", 3)):
+        catalog = load_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po")
+        for row in rows:
+            message = catalog.get(row[0], context=row[1].strip() or None)
+            assert message is not None and message.string == row[column], (lang, row)
+        assert not [m.id for m in catalog if m.id in TWO_SENSES and not m.context]
