@@ -53,9 +53,12 @@ PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # personal data: the service's own 
 
 
 def private_folder(path: Path) -> Path:
-    """Create `path` (and missing parents) for the service's user only, and tighten it if it
-    was made readable by others before."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    """Create `path` and its missing parents (instance/ itself, say) for the service's user
+    only, and tighten `path` if it was made readable by others before."""
+    for folder in reversed([path, *path.parents]):
+        if not folder.exists():
+            with suppress(FileExistsError):  # another worker made it at this moment
+                folder.mkdir(mode=PRIVATE_FOLDER)
     _tighten(path, PRIVATE_FOLDER)
     return path
 
