@@ -58,13 +58,19 @@ def database_ok() -> bool:
         return False
 
 
+def dialect_insert(target, engine=None):
+    """INSERT for `target` (a model or table) in the dialect of `engine` (default: the site's
+    database), which both SQLite and PostgreSQL give ON CONFLICT clauses."""
+    name = (engine or db.engine).dialect.name
+    return (postgresql if name == "postgresql" else sqlite).insert(target)
+
+
 def insert_ignore(model, **values) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True if a row was written (flushes, never commits).
 
     RETURNING tells reliably whether a row was written (rowcount does not, on every driver)."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     key = list(model.__table__.primary_key.columns)
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(*key)
+    statement = dialect_insert(model).values(**values).on_conflict_do_nothing().returning(*key)
     return db.session.execute(statement).first() is not None
 
 
@@ -73,9 +79,8 @@ def insert_adding(model, key: list[str], rows: list[dict], column: str) -> None:
     (one statement, atomic under concurrent writers; keys must be distinct; flushes)."""
     if not rows:
         return
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     table = model.__table__
-    statement = dialect.insert(table)  # Core, with the rows as parameters: compiled once, cached
+    statement = dialect_insert(table)  # Core, with the rows as parameters: compiled once, cached
     total = table.c[column] + statement.excluded[column]
     db.session.execute(statement.on_conflict_do_update(index_elements=key, set_={column: total}), rows)
 

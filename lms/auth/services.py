@@ -121,11 +121,7 @@ def change_password(user: User, current: str, new: str, keep_sign_in: int | None
         raise AuthError(_l("The current password is wrong."))
     if new == current:
         raise AuthError(_l("Choose a password different from the current one."))
-    check_new_password(user.phone, new)
-    user.password_hash = hash_password(new)
-    user.must_change_password, user.password_expires_at = False, None
-    end_all(user.id, keep=keep_sign_in)
-    db.session.commit()
+    _set_own_password(user, new, keep_sign_in)
 
 
 def choose_first_password(user: User, new: str, keep_sign_in: int | None = None) -> None:
@@ -135,6 +131,11 @@ def choose_first_password(user: User, new: str, keep_sign_in: int | None = None)
         raise AuthError(_l("The current password is wrong."))
     if password_matches(user, new):
         raise AuthError(_l("Choose a password different from the current one."))
+    _set_own_password(user, new, keep_sign_in)
+
+
+def _set_own_password(user: User, new: str, keep_sign_in: int | None) -> None:
+    """Check and store a password the user chose; end every sign-in but `keep_sign_in`."""
     check_new_password(user.phone, new)
     user.password_hash = hash_password(new)
     user.must_change_password, user.password_expires_at = False, None

@@ -50,7 +50,8 @@ def known_here(request: Request, phone: str) -> bool:
 
 def remember(request: Request, response: Response, phone: str) -> None:
     """Mark this browser as one the number signs in on (the newest KNOWN_KEPT numbers)."""
-    marks = [_mark(phone), *(mark for mark in _marks(request) if mark != _mark(phone))][:KNOWN_KEPT]
+    mine = _mark(phone)
+    marks = [mine, *(mark for mark in _marks(request) if mark != mine)][:KNOWN_KEPT]
     response.set_cookie(
         KNOWN_COOKIE,
         ".".join(marks),

@@ -241,15 +241,7 @@ def verify_form():
             return redirect(url_for("certificates.verify", code=services.normalise_code(form.code.data)))
         # By serial the page is shown here, without the code or its address: serials are
         # sequential, and the code stays what only the certificate's holder can show.
-        cert = services.find_by_serial(serial)
-        return render_template(
-            "certificates/verify.html",
-            cert=cert,
-            code=serial,
-            url=None,
-            format_code=format_code,
-            revoke_categories=services.REVOKE_CATEGORIES,
-        ), 200 if cert else 404
+        return _verify_page(services.find_by_serial(serial), serial, show_code=False)
     return render_template("certificates/verify_form.html", form=form)
 
 
@@ -257,14 +249,15 @@ def verify_form():
 @limiter.limit(verify_limit)
 def verify(code: str):
     """Public: valid, revoked (when and why) or unknown. Never a phone number."""
-    cert = services.find_by_code(code)
-    status = 200 if cert is not None else 404
-    url = verify_url(cert.code) if cert else None
-    return render_template(
-        "certificates/verify.html",
-        cert=cert,
-        code=code,
-        url=url,
-        format_code=format_code,
+    return _verify_page(services.find_by_code(code), code, show_code=True)
+
+
+def _verify_page(cert, typed: str, show_code: bool):
+    """The check of a certificate (or 404 for none): with its code and address only when
+    it was found by its code."""
+    url = verify_url(cert.code) if cert and show_code else None
+    page = render_template(
+        "certificates/verify.html", cert=cert, code=typed, url=url, format_code=format_code,
         revoke_categories=services.REVOKE_CATEGORIES,
-    ), status
+    )  # fmt: skip
+    return page, 200 if cert else 404

@@ -9,7 +9,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import delete, func, select, union, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms import hooks
@@ -17,7 +16,7 @@ from lms.auth.models import Role, User
 from lms.clock import utcnow
 from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
-from lms.database import insert_ignore
+from lms.database import dialect_insert, insert_ignore
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import quizforms
@@ -193,8 +192,13 @@ def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
 
 def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
     """The user's attempts, best score and pass on this quiz in its current round."""
+    return _progress_row(user.id, course_id, quiz)
+
+
+def _progress_row(user_id: int, course_id: int, quiz: Quiz) -> QuizProgress | None:
+    """A user's progress row at a quiz in its current round, if any (by ids)."""
     query = select(QuizProgress).filter_by(
-        user_id=user.id, course_id=course_id, quiz_key=quiz.key, round=quiz.round
+        user_id=user_id, course_id=course_id, quiz_key=quiz.key, round=quiz.round
     )
     return db.session.execute(query).scalar()
 
@@ -368,8 +372,7 @@ def keep_pending(token: str, answers, address: str) -> str:
     mine = select(func.count()).select_from(PendingAnswers).where(PendingAnswers.address == address)
     if db.session.execute(mine).scalar() >= current_app.config["PENDING_ANSWERS_PER_ADDRESS"]:
         raise TooManyPending
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(PendingAnswers).values(
+    statement = dialect_insert(PendingAnswers).values(
         key=secrets.token_urlsafe(24), token=token, answers=kept, address=address, created_at=utcnow()
     )
     statement = statement.on_conflict_do_update(
@@ -435,26 +438,20 @@ def what_next(attempt: Attempt) -> dict:
     """What the result page offers next: after a pass the next lesson (or, once the course is
     complete, its "course complete" page); after a fail the tries left at the quiz (None: no
     limit) to try again, or none, and then who can give more."""
-    completed = db.session.execute(
-        select(Completion.id).filter_by(user_id=attempt.user_id, course_id=attempt.course_id)
-    ).first()
+    completed = completion_of(attempt.user_id, attempt.course_id)
     lessons = attempt.version.lessons
     position = lessons.index(attempt.quiz.lesson)
     following = lessons[position + 1] if position + 1 < len(lessons) else None
     quiz = attempt.quiz
-    status = db.session.execute(
-        select(QuizProgress).filter_by(
-            user_id=attempt.user_id, course_id=attempt.course_id, quiz_key=quiz.key, round=quiz.round
-        )
-    ).scalar()
+    status = _progress_row(attempt.user_id, attempt.course_id, quiz)
     allowed = allowed_attempts(quiz, status)
     left = None if allowed is None else max(0, allowed - (status.attempts if status else 0))
     return {"completed": completed is not None, "next_lesson": following, "tries_left": left}
 
 
-def completion_of(user: User, course: Course) -> Completion | None:
+def completion_of(user_id: int, course_id: int) -> Completion | None:
     """The user's completion of the course, if they completed it."""
-    return db.session.execute(select(Completion).filter_by(user_id=user.id, course_id=course.id)).scalar()
+    return db.session.execute(select(Completion).filter_by(user_id=user_id, course_id=course_id)).scalar()
 
 
 def my_courses(user: User) -> list[CourseProgress]:

@@ -133,7 +133,7 @@ def result(attempt_id: int):
 def complete(slug: str):
     """The course is complete: what happens next (a cell head issues the certificate)."""
     found = courses.get_course(slug)
-    completion = services.completion_of(current_user, found)
+    completion = services.completion_of(current_user.id, found.id)
     if completion is None:
         return redirect(url_for("learning.course", slug=slug))
     return render_template(

@@ -74,7 +74,7 @@ def _slip_words(lang: str, address: str) -> dict[str, str]:
                 "your own password.",
                 address=address,
             ),
-            "until": _("It works until %(date)s.", date="%(date)s"),
+            "until": _("It works until %(date)s."),  # unformatted: each slip gives its date
         }
 
 

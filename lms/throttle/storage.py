@@ -12,12 +12,12 @@ from typing import ClassVar
 from flask import Flask, current_app
 from limits.storage import Storage
 from sqlalchemy import Engine, case, create_engine, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from lms import hooks
+from lms.database import dialect_insert
 from lms.extensions import db
 from lms.files import private_folder, private_sqlite_file
 from lms.throttle.models import ThrottleCount
@@ -40,8 +40,7 @@ class DatabaseStorage(Storage):
         """Add `amount` to the key's count, starting a new window if the last one ended."""
         now = time.time()
         engine = counter_engine()
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(_table).values(key=key, count=amount, expires_at=now + expiry)
+        statement = dialect_insert(_table, engine).values(key=key, count=amount, expires_at=now + expiry)
         ended = _table.c.expires_at <= now
         statement = statement.on_conflict_do_update(
             index_elements=[_table.c.key],
