@@ -217,6 +217,22 @@ MATRIX |= {
         | {"sahayak": 403, "trainer": 403, "cell_head_in_scope": 302}
         | {"cell_head_out_of_scope": 302, "admin": 302},
     ),
+    # {art}: the Kolkata region's emblem, uploaded by its cell head.
+    "certificates.artwork": (
+        "GET",
+        "/certificates/artwork",
+        ISSUERS_ONLY | {"sahayak": 403, "trainer": 403, "cell_head_out_of_scope": 200},
+    ),
+    "certificates.artwork_picture": (
+        "GET",
+        "/certificates/artwork/{art}.png",
+        ISSUERS_ONLY | {"sahayak": 403, "trainer": 403},
+    ),
+    "certificates.remove_artwork": (
+        "POST",
+        "/certificates/artwork/{art}/remove",
+        ISSUERS_ONLY | {"sahayak": 403, "trainer": 403, "cell_head_in_scope": 302, "admin": 302},
+    ),
     "certificates.verify_form": ("GET", "/verify", EVERYONE),
     "certificates.verify": ("GET", "/verify/{cert}", EVERYONE),
 }
@@ -326,6 +342,14 @@ def make_attempt(user) -> int:
     return services.submit(user, token, lambda spec: {}).id
 
 
+def make_art(world) -> int:
+    """An emblem for Kolkata, uploaded by its cell head."""
+    from lms.certificates.artwork import upload
+    from tests.pictures import picture
+
+    return upload(world.head_kol, "emblem", world.kolkata.code, picture()).id
+
+
 def make_sign_in(user) -> int:
     """Another open sign-in of the user (say, on their other phone)."""
     from lms.auth import sessions
@@ -361,11 +385,12 @@ def routes(client, auth, world, sample_course):
         cert = make_certificate(world, sample_course) if "{cert}" in path else ""
         job = make_job(world) if "{job}" in path else 0
         signin = make_sign_in(world.sahayak_kol) if "{signin}" in path else 0
+        art = make_art(world) if "{art}" in path else 0
         context = {
             "target": world.sahayak_kol.id, "phone": world.sahayak_kol.phone, "token": token,
             "attempt": attempt, "batch": batch.id, "code": batch.join_code, "region": world.kolkata.id,
             "course": sample_course.course_id, "cert": cert, "owner": world.trainer_kol.id, "admin_phone": world.admin.phone, "job": job,
-            "signin": signin,
+            "signin": signin, "art": art,
         }  # fmt: skip
         url, _, query = path.format(**context).partition("?")
         query_string = dict(pair.split("=") for pair in query.split("&")) if query else None

@@ -38,6 +38,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "lead_batches": frozenset({TRAINER, CELL_HEAD, ADMIN}),
     "oversee_batches": frozenset({CELL_HEAD, ADMIN}),  # every batch held in the area, not only their own
     "issue_certificates": frozenset({CELL_HEAD, ADMIN}),  # issue, revoke, download for the area
+    # emblems and signatures printed on certificates: for regions of the area (admins: and
+    # the whole programme)
+    "set_certificate_art": frozenset({CELL_HEAD, ADMIN}),
     "see_dashboard": frozenset({CELL_HEAD, ADMIN}),  # dashboards, exports, the cascade
     "set_targets": frozenset({CELL_HEAD, ADMIN}),
     # more tries at a quiz for learners in the area (batch leaders: for their members, see

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.auth.models import User
+from lms.auth.models import Region, User
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
@@ -56,3 +56,43 @@ class SerialCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class CertificateArt(db.Model):
+    """An emblem or a signature printed on the certificates of a region's people (or of the
+    whole programme), kept after it is replaced: certificates issued with it still print it."""
+
+    __table_args__ = (
+        # One emblem and one signature in use per region, and for the programme (region NULL,
+        # which a unique index would otherwise count as different every time).
+        Index(
+            "uq_certificate_art_region",
+            "kind",
+            "region_id",
+            unique=True,
+            sqlite_where=db.text("retired_at IS NULL"),
+            postgresql_where=db.text("retired_at IS NULL"),
+        ),
+        Index(
+            "uq_certificate_art_programme",
+            "kind",
+            unique=True,
+            sqlite_where=db.text("retired_at IS NULL AND region_id IS NULL"),
+            postgresql_where=db.text("retired_at IS NULL AND region_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ART_KINDS: "emblem" or "signature"
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # re-encoded by lms/images.py
+    width: Mapped[int]
+    height: Mapped[int]
+    signatory: Mapped[str | None] = mapped_column(String(200))  # printed under a signature
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    region: Mapped[Region | None] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])

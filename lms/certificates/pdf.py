@@ -1,5 +1,6 @@
 """Certificate PDFs: rendered once per template version, kept under instance/certificates/."""
 
+import base64
 import hashlib
 from functools import cache
 from pathlib import Path
@@ -8,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from lms.certificates.artwork import png_of
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.files import PRIVATE_FILE, private_folder, write_atomic
@@ -78,12 +80,20 @@ def render_certificate(cert: Certificate) -> bytes:
         url=url,
         qr=qr_data_uri(url),
         code=format_code(cert.code),  # grouped as /verify asks for it
-        signature=signature_uri(cert),
+        emblem=art_uri(snap.get("emblem_id")),
+        signature=art_uri(snap.get("signature_id")) if "signature_id" in snap else legacy_signature_uri(cert),
     )
 
 
-def signature_uri(cert: Certificate) -> str | None:
-    """instance/signatures/<issuer id>.png, if the issuer has one."""
+def art_uri(art_id: int | None) -> str | None:
+    """An emblem or signature as a data: URI, if the certificate has one."""
+    png = png_of(art_id) if art_id else None
+    return "data:image/png;base64," + base64.b64encode(png).decode() if png else None
+
+
+def legacy_signature_uri(cert: Certificate) -> str | None:
+    """For certificates issued before artwork was uploaded on the site: the issuer's
+    instance/signatures/<issuer id>.png that versions before it printed, if it is there."""
     path = Path(current_app.instance_path) / "signatures" / f"{cert.issued_by_id}.png"
     return path.as_uri() if path.is_file() else None
 

@@ -13,6 +13,7 @@ from lms.auth.audit import audit
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import may, region_ids_under, users_in_scope
 from lms.batches.models import Membership
+from lms.certificates.artwork import art_snapshot
 from lms.certificates.models import Certificate, SerialCounter
 from lms.clock import utcnow
 from lms.courses.models import Course, CourseVersion
@@ -116,6 +117,7 @@ def issue(
         raise CertificateError(_l("Only cell heads and admins issue certificates."))
     allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
     issued, skipped = [], 0
+    artwork: dict[int | None, dict] = {}  # per region: thousands of people share a few places
     with many_commits():
         for pair in dict.fromkeys(pairs):
             item = allowed.get(pair)
@@ -123,23 +125,29 @@ def issue(
                 skipped += 1
                 continue
             try:
-                issued.append(_issue_one(actor, item, each))
+                issued.append(_issue_one(actor, item, each, artwork))
             except IntegrityError:
                 db.session.rollback()
                 skipped += 1
     return issued, skipped
 
 
-def _issue_one(actor: User, item: Eligible, each: Callable[[Certificate], None] | None) -> Certificate:
-    """Number, code and snapshot for one certificate, audited, committed."""
+def _issue_one(
+    actor: User, item: Eligible, each: Callable[[Certificate], None] | None, artwork: dict | None = None
+) -> Certificate:
+    """Number, code and snapshot for one certificate, audited, committed (`artwork`: the
+    art snapshots found so far, by region id)."""
     moment = utcnow()
+    artwork = {} if artwork is None else artwork
+    if item.user.region_id not in artwork:
+        artwork[item.user.region_id] = art_snapshot(item.user.region)
     certificate = Certificate(
         serial=next_serial(moment.year),
         code=readable_code(CODE_LENGTH),
         user_id=item.user.id,
         course_id=item.course.id,
         version_id=item.version.id,
-        snapshot=snapshot(item, actor, moment),
+        snapshot=snapshot(item, actor, moment) | artwork[item.user.region_id],
         issued_by_id=actor.id,
         issued_at=moment,
     )

@@ -1,4 +1,4 @@
-"""Certificates: issuing and revoking (cell heads, admins), downloads, public verification."""
+"""Certificates: issuing and revoking (cell heads, admins), their artwork, downloads, public verification."""
 
 from flask import (
     Blueprint,
@@ -16,18 +16,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth.permissions import may, requires
 from lms.batches import services as batches
+from lms.certificates import artwork as art
 from lms.certificates import downloads, services
 from lms.certificates import jobs as certificate_jobs
-from lms.certificates.forms import RevokeForm, VerifyForm
+from lms.certificates.forms import ArtForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, verify_url
 from lms.config import address_for_this_machine_only
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.ids import id_number, page_number
+from lms.images import PictureRefused
 from lms.jobs import services as jobs
+from lms.people.labels import region_kind
 from lms.people.regions import find_region, picker
 from lms.readable import format_code
 
@@ -74,6 +78,7 @@ def index():
         )
         context |= {
             "address_warning": address_for_this_machine_only(current_app),
+            "missing_art": art.missing_for(current_user) if may(current_user, "set_certificate_art") else [],
             "eligible": services.eligible_page(
                 current_user, request.args.get("ready", 1, type=page_number), per_page, **found
             ),
@@ -261,3 +266,59 @@ def _verify_page(cert, typed: str, show_code: bool):
         revoke_categories=services.REVOKE_CATEGORIES,
     )  # fmt: skip
     return page, 200 if cert else 404
+
+
+@bp.route("/certificates/artwork", methods=["GET", "POST"])
+@requires("set_certificate_art")
+def artwork():
+    """The emblems and signatures in use in the area; upload one for a place."""
+    form = ArtForm()
+    form.place.choices = [SelectChoice(place.code, place_label(place)) for place in art.places(current_user)]
+    if form.validate_on_submit():
+        try:
+            art.upload(
+                current_user, form.kind.data, form.place.data, form.picture.data.read(), form.signatory.data
+            )
+        except PictureRefused as refused:
+            form.picture.errors.append(str(refused))
+        except art.ArtError as error:
+            form.signatory.errors.append(str(error))
+        else:
+            flash(_("Saved. Certificates issued from now on print it."), "success")
+            return redirect(url_for("certificates.artwork"))
+    return render_template(
+        "certificates/artwork.html", form=form, in_use=art.in_use(current_user), kinds=art.ART_KINDS,
+        remove_form=EmptyForm(),
+    )  # fmt: skip
+
+
+def place_label(place: art.Place) -> str:
+    """How a place reads in the list: a region's name and kind, or the whole programme."""
+    if place.region is None:
+        return _("The whole programme (where no region has its own)")
+    return f"{place.region.name} ({region_kind(place.region.kind)})"
+
+
+@bp.post("/certificates/artwork/<int:art_id>/remove")
+@requires("set_certificate_art")
+def remove_artwork(art_id: int):
+    """Stop printing an emblem or signature on new certificates."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        art.retire(current_user, art_id)
+    except art.ArtError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Removed. Certificates already issued keep it."), "success")
+    return redirect(url_for("certificates.artwork"))
+
+
+@bp.get("/certificates/artwork/<int:art_id>.png")
+@requires("set_certificate_art")
+def artwork_picture(art_id: int):
+    """The stored picture, as it prints."""
+    picture = art.art_to_view(current_user, art_id)
+    response = Response(picture.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"  # never changes once stored
+    return response

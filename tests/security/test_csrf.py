@@ -17,6 +17,7 @@ from tests.certificates.conftest import complete
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.courses.samples import COURSE_MD, LESSON_ONE, course_files
 from tests.courses.test_web import make_zip
+from tests.pictures import picture
 from tests.security.state import everything
 from tests.test_access import MATRIX, SIGN_IN
 
@@ -144,6 +145,10 @@ VALID_POSTS = {
     "certificates.selection_zip": ValidPost("cell_head_in_scope", changes_state=False),
     "certificates.prepare": ValidPost("cell_head_in_scope"),
     "certificates.batch_zip": ValidPost("cell_head_in_scope", changes_state=False),
+    "certificates.artwork": ValidPost(
+        "cell_head_in_scope", lambda c: {"kind": "emblem", "place": "WB-KOL", "picture": (io.BytesIO(picture()), "e.png")}
+    ),
+    "certificates.remove_artwork": ValidPost("cell_head_in_scope"),
     "reports.set_target": ValidPost("cell_head_in_scope", lambda c: {"target": "25", "due_on": "2027-03-31"}),
 }  # fmt: skip
 
