@@ -1,4 +1,4 @@
-"""`flask demo`: seed the demo regions and people, idempotently."""
+"""`flask demo`: seed the demo regions, people and their activity, idempotently."""
 
 import sys
 import time
@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.courses.services import check_folder, publish
+from lms.demo.activity import seed_activity
 from lms.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
 from lms.demo.scale import generate
 from lms.people.regions import find_region, import_regions
@@ -30,6 +31,8 @@ def demo_command(scale: int) -> None:
     click.echo(f"Regions: {result.created} created, {result.updated} already there.")
     created = seed_people()
     click.echo(f"People: {created} created, {len(DEMO_PEOPLE) - created} already there.")
+    added = seed_activity()
+    click.echo(f"Activity: {', '.join(added)}." if added else "Activity: already there.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, name, phone in demo_logins():
         click.echo(f"  {role:<10} {phone}  {name}")
