@@ -192,6 +192,7 @@ def test_a_cell_head_is_told_and_uploads_from_the_web(client, auth, world):
     auth.login(world.head_kol)
     page = client.get("/certificates/").get_data(as_text=True)
     assert "print no emblem and no signature yet" in page and 'href="/certificates/artwork"' in page
+    assert "You have no certificate yet" not in page  # staff are not told to complete a course
     form = client.get("/certificates/artwork").get_data(as_text=True)
     assert 'value="WB-KOL"' in form and 'value="WB-DAR"' not in form and '<option value="">' not in form
     data = {"kind": "emblem", "place": "WB-KOL", "picture": (io.BytesIO(picture(fmt="JPEG")), "emblem.jpg")}
