@@ -17,7 +17,7 @@ from lms.certificates.models import CertificateArt
 from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.images import clean_picture
+from lms.images import PictureRefused, clean_picture
 from lms.people.regions import find_region, path_ids
 
 ART_KINDS = {"emblem": _l("Emblem"), "signature": _l("Signature")}
@@ -25,7 +25,17 @@ PROGRAMME = ""  # the place "the whole programme", as forms send it
 
 
 class ArtError(Exception):
-    """An artwork rule was broken; str() is a translatable message."""
+    """An artwork rule was broken; str() is a translatable message, `field` the form field
+    it concerns, `more` further problems of the same upload (all are told at once: each
+    try sends the picture again over a slow network)."""
+
+    def __init__(self, message, field: str = "picture", more: dict | None = None):
+        super().__init__(message)
+        self.field, self.more = field, more or {}
+
+    def problems(self) -> dict[str, str]:
+        """Every problem found, by form field."""
+        return {self.field: str(self.args[0])} | {field: str(text) for field, text in self.more.items()}
 
 
 @dataclass(frozen=True)
@@ -85,12 +95,19 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
     use (which certificates issued with it keep printing); audited, committed."""
     place = place_for(actor, code)
     if kind not in ART_KINDS:
-        raise ArtError(_l("Choose an emblem or a signature."))
+        raise ArtError(_l("Choose an emblem or a signature."), "kind")
     signatory = " ".join((signatory or "").split())
+    problems = {}
     if kind == "signature" and not signatory:
-        raise ArtError(_l("Write whose signature it is, as it should be printed under it."))
+        problems["signatory"] = _l("Write whose signature it is, as it should be printed under it.")
     config = current_app.config
-    picture = clean_picture(data, config["CERTIFICATE_ART_MAX_BYTES"], config["CERTIFICATE_ART_PIXELS"])
+    try:
+        picture = clean_picture(data, config["CERTIFICATE_ART_MAX_BYTES"], config["CERTIFICATE_ART_PIXELS"])
+    except PictureRefused as refused:
+        problems["picture"] = refused.args[0]
+    if problems:
+        first = next(iter(problems))
+        raise ArtError(problems.pop(first), first, problems)
     region_id = place.region.id if place.region else None
     _retire_current(actor, kind, region_id)
     art = CertificateArt(

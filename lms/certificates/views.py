@@ -29,7 +29,6 @@ from lms.config import address_for_this_machine_only
 from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.ids import id_number, page_number
-from lms.images import PictureRefused
 from lms.jobs import services as jobs
 from lms.people.labels import region_kind
 from lms.people.regions import find_region, picker
@@ -279,10 +278,9 @@ def artwork():
             art.upload(
                 current_user, form.kind.data, form.place.data, form.picture.data.read(), form.signatory.data
             )
-        except PictureRefused as refused:
-            form.picture.errors.append(str(refused))
         except art.ArtError as error:
-            form.signatory.errors.append(str(error))
+            for field, message in error.problems().items():
+                form[field].errors.append(message)
         else:
             flash(_("Saved. Certificates issued from now on print it."), "success")
             return redirect(url_for("certificates.artwork"))

@@ -213,9 +213,10 @@ def test_a_refused_picture_says_why_in_the_readers_language(client, auth, world)
     html = client.post("/certificates/artwork", data=data).get_data(as_text=True)
     assert "PNG" in html and "Only PNG or JPEG pictures can be used." not in html
     assert 'class="error"' in html and artwork.in_use(world.head_kol) == []
-    data = {"kind": "signature", "place": "WB-KOL", "picture": (io.BytesIO(picture()), "sign.png")}
+    data = {"kind": "signature", "place": "WB-KOL", "picture": (io.BytesIO(b"not a picture"), "sign.png")}
     html = client.post("/certificates/artwork", data=data).get_data(as_text=True)
-    assert 'class="error"' in html and artwork.in_use(world.head_kol) == []
+    assert 'id="picture-error"' in html and 'id="signatory-error"' in html  # both told at once
+    assert artwork.in_use(world.head_kol) == []
 
 
 def test_the_place_of_another_area_is_not_found(client, auth, world):
