@@ -1,17 +1,20 @@
-"""A signed-in sahayak's lesson page under gunicorn, in requests per second, ÷ hello-world Flask.
+"""A signed-in sahayak's lesson page and the app's /healthz under gunicorn, in requests per
+second, against hello-world Flask and against the peer (bench/peer.py: a minimal but
+well-built Flask app with a 16 KB page).
 
-Both apps run under gunicorn with 2 sync workers at the same time; wrk (Debian package `wrk`)
-loads them in turn with the same threads, connections, duration and headers (the sahayak's
-session cookie), rounds interleaved so machine noise hits both alike. A Lua hook counts every
-response that is not 200: a lesson page answered by a redirect to /login would not count.
-For context it also loads /healthz of the same app with the same cookie: the floor that the
-app's stack (session, user, language, limits, headers) sets before any page is built."""
+All three run under gunicorn with 2 sync workers at the same time; wrk (Debian package `wrk`)
+loads them in turn with the same threads, connections, duration and headers, rounds
+interleaved so machine noise hits all alike. Each signed-in target gets its own session
+cookie, and wrk sends the User-Agent the sign-in was made with (Flask-Login's session
+protection otherwise marks the session and rewrites the cookie on every response). A Lua hook
+counts every response that is not 200: a page answered by a redirect to /login would not count."""
 
 import re
 import shutil
 import statistics
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from markupsafe import escape
@@ -24,6 +27,8 @@ ROUNDS = 3
 SECONDS = 10
 THREADS = 1
 CONNECTIONS = 8
+# What tests/livehttp.py (urllib) signs in with; wrk sends the same.
+USER_AGENT = dict(urllib.request.OpenerDirector().addheaders)["User-agent"]
 COUNT_NOT_200 = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
@@ -40,7 +45,7 @@ end
 def wrk(url: str, cookie: str, script: Path, seconds: int) -> tuple[float, int]:
     """Requests per second and responses other than 200 (socket errors included) for one run."""
     command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
-    command += ["-H", f"Cookie: {cookie}", "-s", str(script), url]
+    command += ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {USER_AGENT}", "-s", str(script), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     rate = float(re.search(r"Requests/sec:\s*([\d.]+)", output).group(1))
     bad = int(re.search(r"not200: (\d+)", output).group(1))
@@ -55,19 +60,35 @@ def checked_lesson(browser: Browser, url: str, title: str) -> None:
         raise RuntimeError(f"{url} answered {reply.status} {reply.location} instead of the lesson")
 
 
-def measure(targets: dict[str, str], cookie: str, script: Path) -> dict[str, float]:
-    """Median requests per second of each URL over interleaved rounds (after a warm-up)."""
+def measure(targets: dict[str, tuple[str, str]], script: Path) -> dict[str, float]:
+    """Median requests per second of each (URL, cookie) over interleaved rounds (after a warm-up)."""
     rates: dict[str, list[float]] = {name: [] for name in targets}
-    for url in targets.values():
+    for url, cookie in targets.values():
         wrk(url, cookie, script, 2)
     for round_ in range(1, ROUNDS + 1):
-        for name, url in targets.items():
+        for name, (url, cookie) in targets.items():
             rate, errors = wrk(url, cookie, script, SECONDS)
             print(f"round {round_}: {name} {rate:,.0f} req/s")
             if errors:
                 raise RuntimeError(f"{name}: {errors} responses were not 200 under load")
             rates[name].append(rate)
     return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def peer_cookie(peer: str) -> str:
+    """The peer's session cookie for the benchmark sahayak, signed in as the peer allows."""
+    browser = Browser()
+    reply = browser.post(peer + "/login", {"phone": sahayak_phone(0)})
+    if reply.status != 302 or browser.get(peer + "/lesson").status != 200:
+        raise RuntimeError(f"the peer refused the sign-in: {reply.status}")
+    return browser.cookie_header()
+
+
+def page_size(url: str, cookie: str) -> int:
+    """Bytes of a page's HTML as served with this cookie."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})  # noqa: S310
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (a local benchmark server)
+        return len(response.read())
 
 
 def run() -> tuple[float, str]:
@@ -77,22 +98,38 @@ def run() -> tuple[float, str]:
     settings = site_settings(folder, f"sqlite:///{folder / 'pages.sqlite3'}")
     app, path = build_site(settings, 1)
     with app.app_context():
-        title = quiz_lesson().title
+        lesson = quiz_lesson()
+        title, slug = lesson.title, lesson.slug
     script = folder / "count-not-200.lua"
     script.write_text(COUNT_NOT_200)
     with (
         running(settings, folder / "lms.log") as site,
         running({}, folder / "hello.log", app="bench.hello:app") as hello,
+        running(settings | {"PEER_LESSON": slug}, folder / "peer.log", app="bench.peer:app") as peer,
     ):
         browser = signed_in(site.url, sahayak_phone(0))
         checked_lesson(browser, site.url + path, title)
-        cookie = browser.cookie_header()
-        targets = {"hello world": hello.url + "/", "lesson page": site.url + path}
-        targets["app floor"] = site.url + "/healthz"  # the same stack and session, one SELECT 1
-        rates = measure(targets, cookie, script)
+        cookie, peers = browser.cookie_header(), peer_cookie(peer.url)
+        targets = {
+            "hello world": (hello.url + "/", ""),
+            "peer": (peer.url + "/lesson", peers),
+            "lesson page": (site.url + path, cookie),
+            "healthz": (site.url + "/healthz", cookie),  # the same stack and session, one SELECT 1
+        }
+        sizes = {
+            name: page_size(url, cookie) for name, (url, cookie) in targets.items() if name != "hello world"
+        }
+        rates = measure(targets, script)
         checked_lesson(browser, site.url + path, title)
     print(f"wrk: {THREADS} thread, {CONNECTIONS} connections, {ROUNDS} interleaved rounds of {SECONDS} s")
     print(f"hello world: {rates['hello world']:,.0f} req/s (median), gunicorn 2 workers")
-    print(f"lesson page: {rates['lesson page']:,.0f} req/s (median), gunicorn 2 workers, SQLite, {path}")
-    print(f"app floor:   {rates['app floor']:,.0f} req/s (median): /healthz through the same app, signed in")
-    return rates["lesson page"] / rates["hello world"], "x"
+    print(f"peer:        {rates['peer']:,.0f} req/s (median), {sizes['peer']:,} bytes, bench/peer.py")
+    print(
+        f"lesson page: {rates['lesson page']:,.0f} req/s (median), {sizes['lesson page']:,} bytes, SQLite, {path}"
+    )
+    print(f"healthz:     {rates['healthz']:,.0f} req/s (median), signed in")
+    for name in ("lesson page", "healthz"):
+        hello_ratio, peer_ratio = rates[name] / rates["hello world"], rates[name] / rates["peer"]
+        print(f"{name} ÷ hello world: {hello_ratio:.2f} x; ÷ peer: {peer_ratio:.2f} x")
+    print(f"peer ÷ hello world: {rates['peer'] / rates['hello world']:.2f} x")
+    return rates["lesson page"] / rates["peer"], "x of the peer"

@@ -35,6 +35,9 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The cookie is re-sent only when the session changes, or when the sign-in is marked seen
+    # (lms/auth/sessions.py, every SEEN_EVERY): not re-signed on every response.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
     CERTIFICATE_ART_MAX_BYTES = 2_000_000  # an emblem or signature as uploaded (PNG or JPEG)

@@ -63,6 +63,7 @@ def _open(data: bytes) -> Image.Image:
                     height=image.height,
                 )
             )
+        _check_complete(data, image.format)
         image.load()
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, Image.DecompressionBombError):
@@ -71,3 +72,12 @@ def _open(data: bytes) -> Image.Image:
         raise PictureRefused(_l("The picture is damaged and cannot be read.")) from None
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def _check_complete(data: bytes, fmt: str) -> None:
+    """Refuse a cut-off file. Decoding alone does not: WeasyPrint switches Pillow, process-wide,
+    to fill the missing part of a truncated picture with grey."""
+    if fmt == "PNG":
+        Image.open(BytesIO(data)).verify()  # every chunk's checksum, up to the end marker
+    elif b"\xff\xd9" not in data[-4096:]:  # a JPEG ends with its end-of-image marker
+        raise PictureRefused(_l("The picture is damaged and cannot be read."))

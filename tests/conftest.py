@@ -32,6 +32,9 @@ def settings_for(tmp_path, **overrides) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Jobs run inside the request that starts them; tests of real workers turn this off.
         "JOBS_IMMEDIATE": True,
+        # Rendering a lesson in a child process may wait behind a loaded CI machine; the budget
+        # itself is tested with its own value (tests/courses/test_rendering_budget.py).
+        "RENDER_SECONDS": 30.0,
     }
     return settings | overrides
 

@@ -6,10 +6,12 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.orm import lazyload
 
 from lms.auth.models import SignIn, User
 from lms.clock import as_utc, utcnow
@@ -36,17 +38,30 @@ def begin(user_id: int, device: str) -> str:
     return key
 
 
+@cache
+def _user_of_sign_in() -> Select:
+    """The loader's query, built once: constructing it cost more than running it. The region
+    is loaded only by pages that ask for it (most check a role, not a place)."""
+    return (
+        select(User, SignIn.id, SignIn.last_seen_at)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(
+            SignIn.key_hash == bindparam("key_hash"),
+            SignIn.ended_at.is_(None),
+            User.id == bindparam("user_id"),
+            User.active,
+        )
+        .options(lazyload(User.region))
+    )
+
+
 def load(user_id: str) -> User | None:
     """The user of the session's sign-in, if it is still open, theirs, recent and they are
     active (one query); remembers the sign-in's id for this request."""
     key = session.get(SESSION_KEY)
     if not key or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        select(User, SignIn.id, SignIn.last_seen_at)
-        .join(SignIn, SignIn.user_id == User.id)
-        .where(SignIn.key_hash == _hash(key), SignIn.ended_at.is_(None), User.id == int(user_id), User.active)
-    ).first()
+    row = db.session.execute(_user_of_sign_in(), {"key_hash": _hash(key), "user_id": int(user_id)}).first()
     if row is None:
         return None
     user, sign_in_id, last_seen = row
@@ -56,6 +71,7 @@ def load(user_id: str) -> User | None:
     if as_utc(last_seen) < now - SEEN_EVERY:
         db.session.execute(update(SignIn).where(SignIn.id == sign_in_id).values(last_seen_at=now))
         db.session.commit()
+        session.modified = True  # the cookie's expiry slides with the sign-in's, at most this often
     g.sign_in_id = sign_in_id
     return user
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.clock import utcnow
 from lms.courses import drafts, markdown
-from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
+from lms.courses.models import Course, CourseFile, CourseVersion, PublishEvent
 from lms.courses.owners import ensure_editor
 from lms.courses.parser import CourseSource, parse_course
 from lms.courses.passes import QuizChange, grading_changes
@@ -66,25 +66,6 @@ def course_for_staff(slug: str) -> Course:
     if course is None:
         raise NotFound
     return course
-
-
-def live_lesson(slug: str, lesson_slug: str) -> tuple[CourseVersion, Lesson]:
-    """A lesson of the course's live version, with its text and quizzes loaded."""
-    version = get_course(slug).live_version
-    query = (
-        db.select(Lesson)
-        .filter_by(version_id=version.id, slug=lesson_slug)
-        .options(undefer(Lesson.html), selectinload(Lesson.quizzes))
-    )
-    lesson = db.session.execute(query).scalar_one_or_none()
-    if lesson is None:
-        raise NotFound
-    return version, lesson
-
-
-def lesson_quizzes(lesson: Lesson) -> dict[str, Quiz]:
-    """The lesson's quizzes by key."""
-    return {quiz.key: quiz for quiz in lesson.quizzes}
 
 
 def get_version(slug: str, number: int) -> CourseVersion:

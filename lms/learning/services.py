@@ -180,16 +180,6 @@ def complete_qualified(course: Course) -> int:
     return len(qualified)
 
 
-def attempt_token(user: User, quiz: Quiz, tokens: dict) -> str:
-    """The token of the user's current attempt at this quiz, kept in `tokens` (the session)
-    so a reload shows the same order; a new one after each submission."""
-    key = str(quiz.id)
-    payload = quizforms.read_token(tokens.get(key, ""))
-    if payload is None or payload["u"] != user.id or payload["q"] != quiz.id:
-        tokens[key] = quizforms.make_token(user.id, quiz.id, secrets.randbits(31), secrets.token_hex(8))
-    return tokens[key]
-
-
 def quiz_status(user: User, quiz: Quiz, course_id: int) -> QuizProgress | None:
     """The user's attempts, best score and pass on this quiz in its current round."""
     return _progress_row(user.id, course_id, quiz)
@@ -225,15 +215,6 @@ def give_attempts(user_id: int, course_id: int, quiz: Quiz, extra: int) -> QuizP
     )
     db.session.execute(statement.execution_options(synchronize_session="fetch"))
     return db.session.execute(select(QuizProgress).filter_by(**keys)).scalar_one()
-
-
-def retake_asked(user: User, quiz: Quiz, course_id: int) -> bool:
-    """Whether the user took this quiz in an earlier round: it was updated, to be taken again."""
-    query = select(QuizProgress.id).where(
-        QuizProgress.user_id == user.id, QuizProgress.course_id == course_id,
-        QuizProgress.quiz_key == quiz.key, QuizProgress.round < quiz.round,
-    )  # fmt: skip
-    return db.session.execute(query).first() is not None
 
 
 def passers(course_id: int, rounds: dict[str, int]) -> dict[str, int]:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, user_logged_in
 
 from lms.courses import services as courses
 from lms.extensions import csrf, limiter
-from lms.learning import quizforms, services
+from lms.learning import lessons, quizforms, services
 
 bp = Blueprint("learning", __name__)
 PENDING = "pending_answers"
@@ -28,39 +28,17 @@ def course(slug: str):
 def lesson(slug: str, lesson_slug: str):
     """A lesson with its quiz forms; opening it marks it read (only ever the reader's own
     progress, idempotent, so harmless on GET)."""
-    version, item = courses.live_lesson(slug, lesson_slug)
-    found = version.course
-    services.record_read(current_user, found, item)
     tokens = dict(session.get("quiz_tokens", {}))
-    quizzes = {}
-    for quiz in item.quizzes:
-        token = services.attempt_token(current_user, quiz, tokens)
-        seed = quizforms.read_token(token)["s"]
-        status = services.quiz_status(current_user, quiz, found.id)
-        quizzes[quiz.key] = {
-            "quiz": quiz,
-            "token": token,
-            "questions": quizforms.form_questions(quiz.spec, seed, quiz.shuffle),
-            "status": status,
-            "allowed": services.allowed_attempts(quiz, status),
-            "out_of_tries": services.out_of_tries(quiz, status),
-            "updated": services.retake_asked(current_user, quiz, found.id),
-        }
+    page = lessons.open_lesson(current_user, slug, lesson_slug, tokens)
     if tokens != session.get("quiz_tokens"):
         session["quiz_tokens"] = tokens
-    lessons = version.lessons
-    position = lessons.index(item)
-    neighbours = (
-        lessons[position - 1] if position else None,
-        lessons[position + 1] if position + 1 < len(lessons) else None,
-    )
     return render_template(
         "learning/lesson.html",
-        course=found,
-        version=version,
-        lesson=item,
-        quizzes=quizzes,
-        neighbours=neighbours,
+        course=page.course,
+        version=page.version,
+        lesson=page.lesson,
+        quizzes=page.quizzes,
+        neighbours=page.neighbours,
     )
 
 
