@@ -46,8 +46,8 @@ def test_the_default_budget_holds_against_forty_thousand_brackets_in_a_link(make
     from lms.config import Defaults
 
     app = make_app(RENDER_SECONDS=Defaults.RENDER_SECONDS)  # the suite's own is longer
-    source = parse_course("safe-accounts", course_files(**{"02-phishing.md": SLOW_LESSON}))
     with app.app_context():
+        source = parse_course("safe-accounts", course_files(**{"02-phishing.md": SLOW_LESSON}))
         (rendered, problem), seconds = timed(lambda: render_one(source, 1, "02-phishing.md"))
     assert rendered is None and isinstance(problem, TooSlow) and seconds < 2 + HANG
     assert problem.line == 6 and TOO_LONG in str(
