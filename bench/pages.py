@@ -23,7 +23,7 @@ from bench.web import build_site, quiz_lesson, sahayak_phone, signed_in, site_se
 from tests.livehttp import Browser
 from tests.servers import running
 
-ROUNDS = 3
+ROUNDS = 5
 SECONDS = 10
 THREADS = 1
 CONNECTIONS = 8
@@ -60,8 +60,8 @@ def checked_lesson(browser: Browser, url: str, title: str) -> None:
         raise RuntimeError(f"{url} answered {reply.status} {reply.location} instead of the lesson")
 
 
-def measure(targets: dict[str, tuple[str, str]], script: Path) -> dict[str, float]:
-    """Median requests per second of each (URL, cookie) over interleaved rounds (after a warm-up)."""
+def measure(targets: dict[str, tuple[str, str]], script: Path) -> dict[str, list[float]]:
+    """Requests per second of each (URL, cookie) in each of the interleaved rounds (after a warm-up)."""
     rates: dict[str, list[float]] = {name: [] for name in targets}
     for url, cookie in targets.values():
         wrk(url, cookie, script, 2)
@@ -72,7 +72,13 @@ def measure(targets: dict[str, tuple[str, str]], script: Path) -> dict[str, floa
             if errors:
                 raise RuntimeError(f"{name}: {errors} responses were not 200 under load")
             rates[name].append(rate)
-    return {name: statistics.median(values) for name, values in rates.items()}
+    return rates
+
+
+def ratio(rates: dict[str, list[float]], name: str, yardstick: str) -> float:
+    """The median over rounds of one target's rate ÷ the yardstick's in the same round: this
+    machine's speed drifts between rounds, and a ratio within a round cancels most of it."""
+    return statistics.median(a / b for a, b in zip(rates[name], rates[yardstick], strict=True))
 
 
 def peer_cookie(peer: str) -> str:
@@ -119,8 +125,9 @@ def run() -> tuple[float, str]:
         sizes = {
             name: page_size(url, cookie) for name, (url, cookie) in targets.items() if name != "hello world"
         }
-        rates = measure(targets, script)
+        per_round = measure(targets, script)
         checked_lesson(browser, site.url + path, title)
+    rates = {name: statistics.median(values) for name, values in per_round.items()}
     print(f"wrk: {THREADS} thread, {CONNECTIONS} connections, {ROUNDS} interleaved rounds of {SECONDS} s")
     print(f"hello world: {rates['hello world']:,.0f} req/s (median), gunicorn 2 workers")
     print(f"peer:        {rates['peer']:,.0f} req/s (median), {sizes['peer']:,} bytes, bench/peer.py")
@@ -128,8 +135,8 @@ def run() -> tuple[float, str]:
         f"lesson page: {rates['lesson page']:,.0f} req/s (median), {sizes['lesson page']:,} bytes, SQLite, {path}"
     )
     print(f"healthz:     {rates['healthz']:,.0f} req/s (median), signed in")
-    for name in ("lesson page", "healthz"):
-        hello_ratio, peer_ratio = rates[name] / rates["hello world"], rates[name] / rates["peer"]
-        print(f"{name} ÷ hello world: {hello_ratio:.2f} x; ÷ peer: {peer_ratio:.2f} x")
-    print(f"peer ÷ hello world: {rates['peer'] / rates['hello world']:.2f} x")
-    return rates["lesson page"] / rates["peer"], "x of the peer"
+    print("ratios: medians over rounds of the ratio within each round")
+    for name in ("lesson page", "healthz", "peer"):
+        print(f"{name} ÷ hello world: {ratio(per_round, name, 'hello world'):.2f} x", end="")
+        print("" if name == "peer" else f"; ÷ peer: {ratio(per_round, name, 'peer'):.2f} x")
+    return ratio(per_round, "lesson page", "peer"), "x of the peer"

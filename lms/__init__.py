@@ -59,13 +59,17 @@ def configure_extensions(app: Flask) -> None:
     from lms import assets, database, i18n, security, templating
     from lms.auth.loader import init_login
     from lms.extensions import csrf, db, limiter, migrate
-    from lms.throttle import storage  # registers the database:// rate-limit storage
+    from lms.throttle import (
+        checks,
+        storage,  # registers the database:// rate-limit storage
+    )
 
     database.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     storage.init_app(app)
     limiter.init_app(app)
+    checks.init_app(app)
     init_login(app)
     i18n.init_app(app)
     security.init_app(app)

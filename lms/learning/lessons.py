@@ -1,17 +1,17 @@
-"""Opening a lesson: everything its page shows, in four statements after the user's own.
+"""Opening a lesson, the page sahayaks open most: in three statements, the user's included.
 
-The page is what sahayaks open most, on every visit to every lesson, so its queries are
-counted: the lesson with its version, course and read mark (one), its quizzes (one), this
-learner's progress at them in every round (one) and the lessons before and after it (one).
-Each statement is built once, on first use, and run with parameters: building one cost
-more than running it (≈ 180 µs against ≈ 50 µs)."""
+A published version never changes, so what a lesson of it shows to everyone (its text, its
+quizzes, its neighbours) is read once per process and kept (`LessonContent`, by version and
+content hash). Each view then asks only what may have changed: the course's live version
+with the learner's read mark, and the learner's progress at the lesson's quizzes. Statements
+are built once and run with parameters: building one cost more than running it."""
 
 import secrets
 from dataclasses import dataclass
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import Row, Select, bindparam, exists, func, select
-from sqlalchemy.orm import undefer
 
 from lms.auth.models import User
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
@@ -21,15 +21,53 @@ from lms.learning import quizforms
 from lms.learning.models import LessonRead, QuizProgress
 from lms.learning.services import allowed_attempts, out_of_tries, record_read
 
+CONTENT_KEPT = 512  # lessons kept per process (a course has about ten; a few courses are live)
+
+
+@dataclass(frozen=True)
+class QuizContent:
+    """A quiz of a published version, as its form needs it."""
+
+    id: int
+    key: str
+    round: int
+    pass_mark: int
+    attempts: int | None
+    shuffle: bool
+    spec: dict
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The lesson before or after: where to link and what to call it."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LessonContent:
+    """A lesson of a published version: the same for every reader, for ever."""
+
+    course_slug: str
+    version_title: str
+    lang: str
+    slug: str
+    title: str
+    html: str
+    quizzes: tuple[QuizContent, ...]
+    previous: Neighbour | None
+    following: Neighbour | None
+
 
 @dataclass
 class QuizOnPage:
     """A quiz as its form shows it to this learner."""
 
-    quiz: Quiz
+    quiz: QuizContent
     token: str
     questions: list[dict]
-    status: QuizProgress | None  # this round's tries, best score and pass
+    status: Row | None  # this round's tries, best score and pass
     allowed: int | None
     out_of_tries: bool
     updated: bool  # taken in an earlier round: the quiz changed and is to be taken again
@@ -37,40 +75,91 @@ class QuizOnPage:
 
 @dataclass
 class LessonPage:
-    """A lesson of a live course, its quiz forms and its neighbours."""
+    """A lesson and its quiz forms for one learner."""
 
-    course: Course
-    version: CourseVersion
-    lesson: Lesson
+    lesson: LessonContent
     quizzes: dict[str, QuizOnPage]
-    neighbours: tuple[Row | None, Row | None]  # (position, slug, title) before and after
 
 
 def open_lesson(user: User, slug: str, lesson_slug: str, tokens: dict) -> LessonPage:
     """The lesson page for this learner, marking the lesson read (idempotent) and keeping each
     quiz's attempt token in `tokens` (the session), or NotFound."""
+    live = db.session.execute(
+        _live_query(), {"slug": slug, "user_id": user.id, "lesson": lesson_slug}
+    ).first()
+    if live is None:
+        raise NotFound
+    content = lesson_content(live.version_id, live.content_hash, lesson_slug)
+    if content is None:
+        raise NotFound
+    if not live.read:
+        record_read(user, db.session.get(Course, live.course_id), lesson_slug)
+    return LessonPage(content, _quiz_forms(user, live.course_id, content.quizzes, tokens))
+
+
+def lesson_content(version_id: int, content_hash: str, lesson_slug: str) -> LessonContent | None:
+    """A lesson of a published version, read once per process (None: no such lesson)."""
+    kept = current_app.extensions.setdefault("lms.lesson_content", {})
+    key = (version_id, content_hash, lesson_slug)
+    if key not in kept:
+        if len(kept) >= CONTENT_KEPT:
+            kept.clear()  # rare (many versions published since the start): read them again
+        kept[key] = _read_content(version_id, lesson_slug)
+    return kept[key]
+
+
+def _read_content(version_id: int, lesson_slug: str) -> LessonContent | None:
+    """The lesson, its quizzes and its neighbours, from the database."""
     found = db.session.execute(
-        _lesson_query(), {"user_id": user.id, "slug": slug, "lesson": lesson_slug}
+        select(Lesson, CourseVersion, Course.slug)
+        .join(CourseVersion, CourseVersion.id == Lesson.version_id)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(Lesson.version_id == version_id, Lesson.slug == lesson_slug)
     ).first()
     if found is None:
-        raise NotFound
-    lesson, version, course, already_read = found
-    if not already_read:
-        record_read(user, course, lesson)
-    quizzes = list(db.session.execute(_quizzes_query(), {"lesson_id": lesson.id}).scalars())
-    return LessonPage(
-        course, version, lesson, _quiz_forms(user, course, quizzes, tokens), _neighbours(version, lesson)
+        return None
+    lesson, version, course_slug = found
+    quizzes = db.session.execute(select(Quiz).filter_by(lesson_id=lesson.id).order_by(Quiz.id)).scalars()
+    previous, following = _neighbours(version_id, lesson.position)
+    return LessonContent(
+        course_slug=course_slug,
+        version_title=version.title,
+        lang=version.lang,
+        slug=lesson.slug,
+        title=lesson.title,
+        html=lesson.html,
+        quizzes=tuple(
+            QuizContent(quiz.id, quiz.key, quiz.round, quiz.pass_mark, quiz.attempts, quiz.shuffle, quiz.spec)
+            for quiz in quizzes
+        ),
+        previous=previous,
+        following=following,
     )
 
 
-def _quiz_forms(user: User, course: Course, quizzes: list[Quiz], tokens: dict) -> dict[str, QuizOnPage]:
+def _neighbours(version_id: int, position: int) -> tuple[Neighbour | None, Neighbour | None]:
+    """The lessons right before and after a position in a version (numbers may have gaps)."""
+    same_version = Lesson.version_id == version_id
+    before = select(func.max(Lesson.position)).where(same_version, Lesson.position < position)
+    after = select(func.min(Lesson.position)).where(same_version, Lesson.position > position)
+    rows = db.session.execute(
+        select(Lesson.position, Lesson.slug, Lesson.title).where(
+            same_version, Lesson.position.in_([before.scalar_subquery(), after.scalar_subquery()])
+        )
+    ).all()
+    previous = next((Neighbour(row.slug, row.title) for row in rows if row.position < position), None)
+    following = next((Neighbour(row.slug, row.title) for row in rows if row.position > position), None)
+    return previous, following
+
+
+def _quiz_forms(
+    user: User, course_id: int, quizzes: tuple[QuizContent, ...], tokens: dict
+) -> dict[str, QuizOnPage]:
     """Each quiz's form: its attempt token and question order, and the learner's progress."""
     if not quizzes:
         return {}
-    keys = {"user_id": user.id, "course_id": course.id, "keys": [quiz.key for quiz in quizzes]}
-    progress = {
-        (row.quiz_key, row.round): row for row in db.session.execute(_progress_query(), keys).scalars()
-    }
+    keys = {"user_id": user.id, "course_id": course_id, "keys": [quiz.key for quiz in quizzes]}
+    progress = {(row.quiz_key, row.round): row for row in db.session.execute(_progress_query(), keys)}
     forms = {}
     for quiz in quizzes:
         token, seed = _attempt_token(user, quiz, tokens)
@@ -87,7 +176,7 @@ def _quiz_forms(user: User, course: Course, quizzes: list[Quiz], tokens: dict) -
     return forms
 
 
-def _attempt_token(user: User, quiz: Quiz, tokens: dict) -> tuple[str, int]:
+def _attempt_token(user: User, quiz: QuizContent, tokens: dict) -> tuple[str, int]:
     """The token of the learner's current attempt at the quiz and its shuffle seed, kept in
     `tokens` so a reload shows the same order; a new one after each submission."""
     key = str(quiz.id)
@@ -99,57 +188,34 @@ def _attempt_token(user: User, quiz: Quiz, tokens: dict) -> tuple[str, int]:
     return tokens[key], payload["s"]
 
 
-def _neighbours(version: CourseVersion, lesson: Lesson) -> tuple[Row | None, Row | None]:
-    """The slugs and titles of the lessons before and after this one."""
-    rows = db.session.execute(
-        _neighbours_query(), {"version_id": version.id, "position": lesson.position}
-    ).all()
-    previous = next((row for row in rows if row.position < lesson.position), None)
-    following = next((row for row in rows if row.position > lesson.position), None)
-    return previous, following
-
-
 @cache
-def _lesson_query() -> Select:
-    """A lesson of a live course by slugs, with its version, its course and whether the
-    user read it."""
+def _live_query() -> Select:
+    """A listed course's live version by the course's slug, and whether the user read a lesson."""
     read = exists().where(
         LessonRead.user_id == bindparam("user_id"),
         LessonRead.course_id == Course.id,
-        LessonRead.lesson_slug == Lesson.slug,
+        LessonRead.lesson_slug == bindparam("lesson"),
     )
     return (
-        select(Lesson, CourseVersion, Course, read)
-        .join(CourseVersion, CourseVersion.id == Lesson.version_id)
-        .join(Course, Course.live_version_id == CourseVersion.id)
+        select(Course.id.label("course_id"), CourseVersion.id.label("version_id"), CourseVersion.content_hash)
+        .add_columns(read.label("read"))
+        .join(CourseVersion, CourseVersion.id == Course.live_version_id)
         .where(Course.slug == bindparam("slug"), Course.unpublished_at.is_(None))
-        .where(Lesson.slug == bindparam("lesson"))
-        .options(undefer(Lesson.html))
     )
-
-
-@cache
-def _quizzes_query() -> Select:
-    """A lesson's quizzes in the order they were written."""
-    return select(Quiz).where(Quiz.lesson_id == bindparam("lesson_id")).order_by(Quiz.id)
 
 
 @cache
 def _progress_query() -> Select:
-    """A learner's progress rows at some quizzes of a course, in every round."""
-    return select(QuizProgress).where(
+    """A learner's progress at some quizzes of a course, in every round (plain rows)."""
+    return select(
+        QuizProgress.quiz_key,
+        QuizProgress.round,
+        QuizProgress.attempts,
+        QuizProgress.extra_attempts,
+        QuizProgress.best_score,
+        QuizProgress.passed_at,
+    ).where(
         QuizProgress.user_id == bindparam("user_id"),
         QuizProgress.course_id == bindparam("course_id"),
         QuizProgress.quiz_key.in_(bindparam("keys", expanding=True)),
-    )
-
-
-@cache
-def _neighbours_query() -> Select:
-    """The lessons right before and after a position in a version (numbers may have gaps)."""
-    same_version = Lesson.version_id == bindparam("version_id")
-    before = select(func.max(Lesson.position)).where(same_version, Lesson.position < bindparam("position"))
-    after = select(func.min(Lesson.position)).where(same_version, Lesson.position > bindparam("position"))
-    return select(Lesson.position, Lesson.slug, Lesson.title).where(
-        same_version, Lesson.position.in_([before.scalar_subquery(), after.scalar_subquery()])
     )

@@ -90,13 +90,13 @@ class CourseProgress:
         return round(100 * done / total) if total else 0
 
 
-def record_read(user: User, course: Course, lesson: Lesson) -> None:
+def record_read(user: User, course: Course, lesson_slug: str) -> None:
     """Mark a lesson read (idempotent) and check completion."""
-    read = select(LessonRead.user_id).filter_by(user_id=user.id, course_id=course.id, lesson_slug=lesson.slug)
+    read = select(LessonRead.user_id).filter_by(user_id=user.id, course_id=course.id, lesson_slug=lesson_slug)
     if db.session.execute(read).first() is not None:
         return  # already read: no write transaction on every later visit
     if insert_ignore(
-        LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson.slug, first_read_at=utcnow()
+        LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson_slug, first_read_at=utcnow()
     ):
         mark_milestone(user.id, User.started_at)
         maybe_complete(user, course)

@@ -32,14 +32,7 @@ def lesson(slug: str, lesson_slug: str):
     page = lessons.open_lesson(current_user, slug, lesson_slug, tokens)
     if tokens != session.get("quiz_tokens"):
         session["quiz_tokens"] = tokens
-    return render_template(
-        "learning/lesson.html",
-        course=page.course,
-        version=page.version,
-        lesson=page.lesson,
-        quizzes=page.quizzes,
-        neighbours=page.neighbours,
-    )
+    return render_template("learning/lesson.html", lesson=page.lesson, quizzes=page.quizzes)
 
 
 @bp.post("/quizzes/submit")

@@ -27,7 +27,7 @@ def population(world, sample_course, make_user):
     for person in people:
         roll = rng.random()
         if roll > 0.3:
-            record_read(person, sample_course.course, sample_course.lessons[0])
+            record_read(person, sample_course.course, sample_course.lessons[0].slug)
         if roll > 0.6:
             complete(person, sample_course)
     db.session.commit()
