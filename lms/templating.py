@@ -35,6 +35,24 @@ def question_kind(name: str) -> Kind:
     return KINDS[name]
 
 
+QUESTION_INPUTS_KEPT = 20_000  # rendered inputs kept per process (a few hundred a course)
+
+
+def question_inputs(quiz, question: dict, name: str) -> Markup:
+    """A question's inputs as its kind's template renders them, kept per quiz, question,
+    language and order of options: the same for every learner who sees that order (a shuffled
+    question of four options has 24), so a lesson page stops rendering them every time."""
+    order = tuple(option["id"] for option in question["options"])
+    key = (quiz.id, question["index"], current_language(), order)
+    kept = current_app.extensions.setdefault("lms.question_inputs", {})
+    if key not in kept:
+        if len(kept) >= QUESTION_INPUTS_KEPT:
+            kept.clear()
+        kind = KINDS[question["kind"]]
+        kept[key] = Markup(render_template(kind.form_template, quiz=quiz, question=question, name=name))  # noqa: S704 (a template's escaped output)
+    return kept[key]
+
+
 def plain_lazy_text(value):
     """Lazy translatable text as plain text, so it is escaped: flask-babel's LazyString calls
     itself safe HTML, and a message that quotes what a user wrote would run as markup."""
@@ -70,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(may)
     app.add_template_global(main_menu)
     app.add_template_global(question_kind)
+    app.add_template_global(question_inputs)
     app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")
