@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ("pages", "certificate", "bulk", "workshop", "weight", "dashboard", "jobs")
+BENCHMARKS = ("pages", "certificate", "bulk", "render40k", "workshop", "weight", "dashboard", "jobs")
 
 
 def main(argv: list[str]) -> int:

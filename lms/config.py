@@ -41,7 +41,6 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
     CERTIFICATE_ART_MAX_BYTES = 2_000_000  # an emblem or signature as uploaded (PNG or JPEG)
-    CERTIFICATE_ART_PIXELS = 1200  # its longest side as kept: sharp at print size, small in the PDF
     RATELIMIT_STORAGE_URI = "database://"  # shared by every worker; redis://… for several machines
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS = "5 per 15 minutes"  # wrong passwords for one number from one address

@@ -27,15 +27,15 @@ class Picture:
     height: int
 
 
-def clean_picture(data: bytes, max_bytes: int, longest_side: int) -> Picture:
+def clean_picture(data: bytes, max_bytes: int, box: tuple[int, int]) -> Picture:
     """Check an uploaded PNG or JPEG and re-encode it: turned upright, no more than
-    `longest_side` pixels, transparency kept, metadata (camera, place) dropped."""
+    fitted into `box` (width, height) pixels, transparency kept, metadata (camera, place) dropped."""
     if not data:
         raise PictureRefused(_l("The file is empty."))
     if len(data) > max_bytes:
         raise PictureRefused(_l("The file is larger than %(limit)s.", limit=f"{max_bytes / 1_000_000:g} MB"))
     image = _open(data)
-    image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+    image.thumbnail(box, Image.Resampling.LANCZOS)
     if min(image.size) < SMALLEST_SIDE:
         raise PictureRefused(
             _l(

@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.files import PRIVATE_FILE, private_folder, write_atomic
 from lms.pdf import render_pdf
 from lms.people.labels import role_name
-from lms.qr import qr_data_uri
+from lms.qr import qr_print_png_data_uri
 from lms.readable import format_code
 
 TEMPLATE = "certificates/certificate.html"
@@ -73,12 +73,13 @@ def render_certificate(cert: Certificate) -> bytes:
     return render_pdf(
         TEMPLATE,
         STYLESHEET,
+        basic_html=True,
         cert=cert,
         snap=snap,
         lang=lang,
         labels=labels,
         url=url,
-        qr=qr_data_uri(url),
+        qr=qr_print_png_data_uri(url),
         code=format_code(cert.code),  # grouped as /verify asks for it
         emblem=art_uri(snap.get("emblem_id")),
         signature=art_uri(snap.get("signature_id")) if "signature_id" in snap else legacy_signature_uri(cert),

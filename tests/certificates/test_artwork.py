@@ -14,7 +14,7 @@ from lms.certificates.models import CertificateArt
 from lms.certificates.pdf import render_certificate
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.images import SMALLEST_SIDE, PictureRefused, clean_picture
+from lms.images import PictureRefused, clean_picture
 from tests.certificates.conftest import complete
 from tests.pdfs import poppler
 from tests.pictures import picture
@@ -23,11 +23,10 @@ MB = 1_000_000
 
 
 def images_in(pdf: bytes) -> list[tuple[int, int]]:
-    """(width, height) of each uploaded picture drawn in the PDF (pdfimages -list): the QR
-    code, one pixel per module, is smaller than any picture the site accepts."""
+    """(width, height) of each uploaded picture drawn in the PDF (pdfimages -list): the RGB
+    ones, as uploads are stored, not the greyscale QR code."""
     rows = [row.split() for row in poppler(pdf, "pdfimages", "-list", "{path}").splitlines()[2:]]
-    sizes = [(int(row[3]), int(row[4])) for row in rows if row[2] == "image"]
-    return [size for size in sizes if min(size) >= SMALLEST_SIDE]
+    return [(int(row[3]), int(row[4])) for row in rows if row[2] == "image" and row[5] == "rgb"]
 
 
 def issue_to(world, user, version):
@@ -43,17 +42,22 @@ def test_png_and_jpeg_are_re_encoded_as_png_without_their_metadata():
     exif[0x010F] = "PhoneMaker"  # camera make
     exif[0x0112] = 6  # orientation: turned 90°, as phones store portrait photos
     jpeg = picture(400, 100, "JPEG", exif=exif.tobytes())
-    cleaned = clean_picture(jpeg, 2 * MB, 1200)
+    cleaned = clean_picture(jpeg, 2 * MB, (1200, 1200))
     assert cleaned.png.startswith(b"\x89PNG")
     assert (cleaned.width, cleaned.height) == (100, 400)  # turned upright
     assert b"PhoneMaker" not in cleaned.png and not Image.open(io.BytesIO(cleaned.png)).getexif()
-    transparent = clean_picture(picture(300, 120), 2 * MB, 1200)
+    transparent = clean_picture(picture(300, 120), 2 * MB, (1200, 1200))
     assert Image.open(io.BytesIO(transparent.png)).mode == "RGBA"
 
 
-def test_big_pictures_are_scaled_down_to_the_longest_side():
-    cleaned = clean_picture(picture(3000, 1000, "JPEG"), 2 * MB, 1200)
-    assert (cleaned.width, cleaned.height) == (1200, 400)
+def test_pictures_are_kept_at_their_printed_size():
+    """A 1,200-pixel picture cost ~90 ms in every certificate's PDF (issue 17)."""
+    cleaned = clean_picture(picture(3000, 1000, "JPEG"), 2 * MB, (800, 240))
+    assert (cleaned.width, cleaned.height) == (720, 240)
+    assert artwork.PRINT_BOXES == {
+        "emblem": (710, 260),
+        "signature": (800, 240),
+    }  # 300 dpi of certificate.css
 
 
 @pytest.mark.parametrize(
@@ -73,7 +77,7 @@ def test_what_is_refused_says_why(app, data, message):
     import weasyprint  # noqa: F401 (it tells Pillow to accept cut-off pictures, process-wide)
 
     with app.test_request_context(), pytest.raises(PictureRefused) as refused:
-        clean_picture(data, 2 * MB, 1200)
+        clean_picture(data, 2 * MB, (1200, 1200))
     assert str(refused.value) == message
 
 
@@ -82,7 +86,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(app):
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 million pixels in a few kilobytes
     assert len(out.getvalue()) < 100_000
     with app.test_request_context(), pytest.raises(PictureRefused) as refused:
-        clean_picture(out.getvalue(), 2 * MB, 1200)
+        clean_picture(out.getvalue(), 2 * MB, (1200, 1200))
     assert str(refused.value) == "The picture is too large (8000 × 6000 pixels)."
 
 
@@ -136,8 +140,8 @@ def test_one_in_use_per_kind_and_place_even_for_racing_uploads(world):
 
 
 def test_each_certificate_prints_the_nearest_art_above_its_holder_and_keeps_it(world, sample_course):
-    programme = artwork.upload(world.admin, "emblem", "", picture(500, 500))
-    kolkata = artwork.upload(world.head_kol, "emblem", "WB-KOL", picture(400, 400))
+    programme = artwork.upload(world.admin, "emblem", "", picture(250, 250))
+    kolkata = artwork.upload(world.head_kol, "emblem", "WB-KOL", picture(200, 200))
     signature = artwork.upload(world.admin, "signature", "", picture(600, 150), "Ritwik Sen, Administrator")
     complete(world.sahayak_kol, sample_course)
     complete(world.sahayak_dar, sample_course)
@@ -150,17 +154,17 @@ def test_each_certificate_prints_the_nearest_art_above_its_holder_and_keeps_it(w
     )
     assert in_kolkata.snapshot["signature_id"] == signature.id == in_darjeeling.snapshot["signature_id"]
     pdf = render_certificate(in_kolkata)
-    assert sorted(images_in(pdf)) == [(400, 400), (600, 150)]
+    assert sorted(images_in(pdf)) == [(200, 200), (600, 150)]
     assert "Ritwik Sen, Administrator" in poppler(pdf, "pdftotext", "{path}", "-")
 
-    artwork.upload(world.head_kol, "emblem", "WB-KOL", picture(300, 300))  # replaced…
+    artwork.upload(world.head_kol, "emblem", "WB-KOL", picture(150, 150))  # replaced…
     artwork.retire(world.admin, signature.id)  # …and removed, after it was issued
-    assert sorted(images_in(render_certificate(in_kolkata))) == [(400, 400), (600, 150)]
+    assert sorted(images_in(render_certificate(in_kolkata))) == [(200, 200), (600, 150)]
     services.revoke(world.admin, in_kolkata.code, "error", "test")
     again = issue_to(world, world.sahayak_kol, sample_course)
     assert again.snapshot["signature_id"] is None
     pdf = render_certificate(again)
-    assert images_in(pdf) == [(300, 300)]
+    assert images_in(pdf) == [(150, 150)]
     assert "Issued by" in poppler(pdf, "pdftotext", "{path}", "-")  # the issuer in its place
 
 
