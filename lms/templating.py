@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template (wiring: it may import any package)."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_number
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -11,6 +11,7 @@ from lms.auth import permissions
 from lms.courses.kinds import KINDS, Kind
 from lms.courses.rendering import quiz_parts
 from lms.i18n import catalogue, current_language, date_in_words
+from lms.kept import kept
 from lms.people.labels import region_kind, role_name
 from lms.phones import format_phone
 
@@ -44,13 +45,12 @@ def question_inputs(quiz, question: dict, name: str) -> Markup:
     question of four options has 24), so a lesson page stops rendering them every time."""
     order = tuple(option["id"] for option in question["options"])
     key = (quiz.id, question["index"], current_language(), order)
-    kept = current_app.extensions.setdefault("lms.question_inputs", {})
-    if key not in kept:
-        if len(kept) >= QUESTION_INPUTS_KEPT:
-            kept.clear()
-        kind = KINDS[question["kind"]]
-        kept[key] = Markup(render_template(kind.form_template, quiz=quiz, question=question, name=name))  # noqa: S704 (a template's escaped output)
-    return kept[key]
+
+    def render() -> Markup:
+        template = KINDS[question["kind"]].form_template
+        return Markup(render_template(template, quiz=quiz, question=question, name=name))  # noqa: S704 (escaped by Jinja)
+
+    return kept("question_inputs", key, render, QUESTION_INPUTS_KEPT)
 
 
 def plain_lazy_text(value):
@@ -68,6 +68,7 @@ def grouped_ngettext(singular: str, plural: str, count: int, /, **variables) -> 
 
 
 CSRF_MARK = "@@csrf@@"  # where a kept menu takes each request's CSRF token
+MENUS_KEPT = 100  # languages × roles × mount points
 
 
 def main_menu() -> Markup:
@@ -75,10 +76,8 @@ def main_menu() -> Markup:
     the same for everyone who shares them (about 0.2 ms a page otherwise); each request's
     CSRF token is put in."""
     key = (current_language(), current_user.role, request.script_root)
-    kept = current_app.extensions.setdefault("lms.menus", {})
-    if key not in kept:
-        kept[key] = render_template("main/_menu.html", csrf_mark=CSRF_MARK)
-    return Markup(kept[key].replace(CSRF_MARK, generate_csrf()))  # noqa: S704 (escaped by Jinja; the token is URL-safe)
+    menu = kept("menus", key, lambda: render_template("main/_menu.html", csrf_mark=CSRF_MARK), MENUS_KEPT)
+    return Markup(menu.replace(CSRF_MARK, generate_csrf()))  # noqa: S704 (escaped by Jinja; the token is URL-safe)
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 LAYERS = [
     {
         "config", "extensions", "clock", "files", "phones", "readable", "spreadsheets", "qr", "pdf", "ids", "plaintext",
-        "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "health", "backup", "images",
+        "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "health", "backup", "images", "kept",
         "throttle",
     },
     {"auth"},

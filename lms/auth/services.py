@@ -17,6 +17,7 @@ from lms.auth.sessions import end_all
 from lms.clock import as_utc, utcnow
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.kept import kept
 from lms.phones import PhoneError, normalise_phone
 from lms.readable import READABLE_ALPHABET, readable_code
 
@@ -97,10 +98,7 @@ def password_matches(user: User, given: str) -> bool:
 
 def _stand_in_hash() -> str:
     """A hash of a random password made with the configured method, once per app."""
-    cache = current_app.extensions.setdefault("lms.stand_in_hash", {})
-    if "hash" not in cache:
-        cache["hash"] = hash_password(secrets.token_urlsafe(16))
-    return cache["hash"]
+    return kept("stand_in_hash", "hash", lambda: hash_password(secrets.token_urlsafe(16)))
 
 
 def check_new_password(phone: str, password: str) -> None:

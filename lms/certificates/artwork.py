@@ -18,6 +18,7 @@ from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.images import PictureRefused, clean_picture
+from lms.kept import kept
 from lms.people.regions import find_region, path_ids
 
 ART_KINDS = {"emblem": _l("Emblem"), "signature": _l("Signature")}
@@ -29,17 +30,15 @@ PRINT_BOXES = {"emblem": (710, 260), "signature": (800, 240)}
 
 
 class ArtError(Exception):
-    """An artwork rule was broken; str() is a translatable message, `field` the form field
-    it concerns, `more` further problems of the same upload (all are told at once: each
-    try sends the picture again over a slow network)."""
+    """An artwork rule was broken: `problems` holds a translatable message per form field,
+    every one found (each try sends the picture again over a slow network)."""
 
-    def __init__(self, message, field: str = "picture", more: dict | None = None):
-        super().__init__(message)
-        self.field, self.more = field, more or {}
+    def __init__(self, problems: dict):
+        super().__init__(problems)
+        self.problems = problems
 
-    def problems(self) -> dict[str, str]:
-        """Every problem found, by form field."""
-        return {self.field: str(self.args[0])} | {field: str(text) for field, text in self.more.items()}
+    def __str__(self) -> str:
+        return " ".join(str(message) for message in self.problems.values())
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,15 @@ def places(actor: User) -> list[Place]:
     roots_query = area_roots(actor)
     if roots_query is None:
         return []
-    roots = list(db.session.execute(select(Region).where(Region.id.in_(roots_query))).scalars())
-    below = select(Region).where(Region.parent_id.in_([root.id for root in roots])).order_by(Region.name)
+    by_name = select(Region).where(Region.id.in_(roots_query)).order_by(Region.name)
+    roots = list(db.session.execute(by_name).scalars())
+    children = select(Region).where(Region.parent_id.in_([root.id for root in roots])).order_by(Region.name)
+    below: dict[int, list[Place]] = {}
+    for region in db.session.execute(children).scalars():
+        below.setdefault(region.parent_id, []).append(Place(region))
     found = [Place(None)] if everywhere(actor) else []
-    for root in sorted(roots, key=lambda region: region.name):
-        found.append(Place(root))
-        found += [
-            Place(region) for region in db.session.execute(below.where(Region.parent_id == root.id)).scalars()
-        ]
+    for root in roots:
+        found += [Place(root), *below.get(root.id, [])]
     return found
 
 
@@ -99,7 +99,7 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
     use (which certificates issued with it keep printing); audited, committed."""
     place = place_for(actor, code)
     if kind not in ART_KINDS:
-        raise ArtError(_l("Choose an emblem or a signature."), "kind")
+        raise ArtError({"kind": _l("Choose an emblem or a signature.")})
     signatory = " ".join((signatory or "").split())
     problems = {}
     if kind == "signature" and not signatory:
@@ -110,8 +110,7 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
     except PictureRefused as refused:
         problems["picture"] = refused.args[0]
     if problems:
-        first = next(iter(problems))
-        raise ArtError(problems.pop(first), first, problems)
+        raise ArtError(problems)
     region_id = place.region.id if place.region else None
     _retire_current(actor, kind, region_id)
     art = CertificateArt(
@@ -128,7 +127,9 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
         db.session.flush()  # the unique index refuses a second one in use, from a racing upload
     except IntegrityError:
         db.session.rollback()
-        raise ArtError(_l("Someone changed it at the same moment. Look at it again, then upload.")) from None
+        raise ArtError(
+            {"picture": _l("Someone changed it at the same moment. Look at it again, then upload.")}
+        ) from None
     audit(
         actor,
         f"certificate_art.{kind}",
@@ -143,7 +144,7 @@ def retire(actor: User, art_id: int) -> CertificateArt:
     """Stop printing this artwork on new certificates (those issued keep it); committed."""
     art = art_to_manage(actor, art_id)
     if art.retired_at is not None:
-        raise ArtError(_l("It is no longer in use."))
+        raise ArtError({"picture": _l("It is no longer in use.")})
     _retire_current(actor, art.kind, art.region_id)
     audit(
         actor,
@@ -222,9 +223,10 @@ def missing_for(actor: User) -> list[str]:
     return [kind for kind in ART_KINDS if kind not in chosen]
 
 
+PICTURES_KEPT = 1_000  # stored pictures kept per process (a few per region that has its own)
+
+
 def png_of(art_id: int) -> bytes | None:
     """The stored picture (kept per app: a picture never changes once stored)."""
-    cache = current_app.extensions.setdefault("certificate_art_png", {})
-    if art_id not in cache:
-        cache[art_id] = db.session.execute(select(CertificateArt.png).filter_by(id=art_id)).scalar()
-    return cache[art_id]
+    query = select(CertificateArt.png).filter_by(id=art_id)
+    return kept("art_png", art_id, lambda: db.session.execute(query).scalar(), PICTURES_KEPT)

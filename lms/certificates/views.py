@@ -279,8 +279,8 @@ def artwork():
                 current_user, form.kind.data, form.place.data, form.picture.data.read(), form.signatory.data
             )
         except art.ArtError as error:
-            for field, message in error.problems().items():
-                form[field].errors.append(message)
+            for field, message in error.problems.items():
+                form[field].errors.append(str(message))
         else:
             flash(_("Saved. Certificates issued from now on print it."), "success")
             return redirect(url_for("certificates.artwork"))

@@ -10,13 +10,13 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from flask import current_app
 from sqlalchemy import Row, Select, bindparam, exists, func, select
 
 from lms.auth.models import User
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.kept import kept
 from lms.learning import quizforms
 from lms.learning.models import LessonRead, QuizProgress
 from lms.learning.services import allowed_attempts, out_of_tries, record_read
@@ -99,13 +99,8 @@ def open_lesson(user: User, slug: str, lesson_slug: str, tokens: dict) -> Lesson
 
 def lesson_content(version_id: int, content_hash: str, lesson_slug: str) -> LessonContent | None:
     """A lesson of a published version, read once per process (None: no such lesson)."""
-    kept = current_app.extensions.setdefault("lms.lesson_content", {})
     key = (version_id, content_hash, lesson_slug)
-    if key not in kept:
-        if len(kept) >= CONTENT_KEPT:
-            kept.clear()  # rare (many versions published since the start): read them again
-        kept[key] = _read_content(version_id, lesson_slug)
-    return kept[key]
+    return kept("lesson_content", key, lambda: _read_content(version_id, lesson_slug), CONTENT_KEPT)
 
 
 def _read_content(version_id: int, lesson_slug: str) -> LessonContent | None:

@@ -6,6 +6,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.courses.kinds import KINDS
+from lms.kept import kept
 
 TOKEN_SALT = "quiz-attempt"  # noqa: S105 (a signing salt, not a secret)
 
@@ -24,22 +25,18 @@ TOKENS_KEPT = 10_000  # checked tokens remembered per process
 
 
 def read_token(token: str) -> dict | None:
-    """The token's contents if it was signed here, else None. A token found good once is
-    remembered for the app (checking a signature cost ~50 µs on every lesson page view);
-    a bad one is checked again each time."""
-    known = current_app.extensions.setdefault("lms.quiz_tokens", {})
-    if token in known:
-        return known[token]
+    """The token's contents if it was signed here, else None; the answer is kept for the app
+    (checking a signature cost ~50 µs on every lesson page view, and it never changes)."""
+    return kept("quiz_tokens", token, lambda: _checked(token), TOKENS_KEPT)
+
+
+def _checked(token: str) -> dict | None:
+    """The token's contents if its signature and fields are good, else None."""
     try:
         payload = serializer().loads(token)
     except BadSignature:
         return None
-    if not (isinstance(payload, dict) and {"u", "q", "s", "n"} <= payload.keys()):
-        return None
-    if len(known) >= TOKENS_KEPT:
-        known.clear()
-    known[token] = payload
-    return payload
+    return payload if isinstance(payload, dict) and {"u", "q", "s", "n"} <= payload.keys() else None
 
 
 def form_questions(spec: dict, seed: int, shuffle: bool) -> list[dict]:
