@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request, url_for
 
+from lms.kept import kept
+
 YEAR = 365 * 24 * 3600
 
 
@@ -17,7 +19,11 @@ def _content_hash(path: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """The URL of a file in lms/static/, carrying its content hash."""
+    """The URL of a file in lms/static/, carrying its content hash (kept per mount point)."""
+    return kept("asset_urls", (filename, request.script_root), lambda: _versioned_url(filename), 100)
+
+
+def _versioned_url(filename: str) -> str:
     version = _content_hash(str(Path(current_app.static_folder) / filename))
     return url_for("static", filename=filename, v=version)
 

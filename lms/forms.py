@@ -1,11 +1,14 @@
 """The base form and the POST-only button form. WTForms' own messages ("This field is required." …) translated through
 our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
 
+from flask import current_app, g, session
 from flask_babel import get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField, TextAreaField
 
+from lms.kept import kept
 from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
@@ -21,6 +24,19 @@ class _BabelTranslations:
 
 
 _TRANSLATIONS = _BabelTranslations()
+CSRF_TOKENS_KEPT = 10_000  # signed tokens kept per process (one a session seen lately)
+
+
+def csrf_token() -> str:
+    """This session's signed CSRF token, signed once per process and kept: Flask-WTF signs it
+    anew for every page (about 30 µs), though with WTF_CSRF_TIME_LIMIT = None any signing of
+    the session's secret is as good as another. Later `generate_csrf` calls (forms) reuse it."""
+    raw = session.get("csrf_token")
+    if raw is None or "csrf_token" in g or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()  # a new session's first token, or one already made for this request
+    token = kept("csrf_tokens", raw, generate_csrf, CSRF_TOKENS_KEPT)
+    g.csrf_token = token
+    return token
 
 
 class Form(FlaskForm):

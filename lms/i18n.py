@@ -44,12 +44,13 @@ def catalogue():
     Keyed by the locale object, so `force_locale` (a poster, a certificate) gets its own."""
     if not g:  # no app context: Flask-Babel's own answer (the default catalogue)
         return get_translations()
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
-    cached = g.get("_lms_catalogue")
+    here = g._get_current_object()  # once: each use of the proxy looks the context up again
+    locale = getattr(getattr(here, "_flask_babel", None), "babel_locale", None)
+    cached = getattr(here, "_lms_catalogue", None)
     if cached is not None and locale is not None and cached[0] is locale:
         return cached[1]
     found = get_translations()  # sets the locale on its first call in a request
-    g._lms_catalogue = (g._flask_babel.babel_locale, found)
+    here._lms_catalogue = (here._flask_babel.babel_locale, found)
     return found
 
 

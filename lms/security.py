@@ -39,14 +39,21 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+
+
 def add_security_headers(response: Response) -> Response:
-    """A strict CSP (no inline script or style) and the usual hardening headers."""
+    """A strict CSP (no inline script or style) and the usual hardening headers; a response
+    that set any of them itself keeps its own."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    present = {name.lower() for name, _ in headers.items()}  # one pass: setdefault scans each time
+    headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
     if request.endpoint not in CACHEABLE or response.status_code not in (200, 304):
         # Pages, PDFs, sheets and CSV exports show personal data and one-time passwords:
         # no browser or proxy keeps a copy ("no-cache" would still let them store it).

@@ -4,12 +4,12 @@ from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_number
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lms.auth import permissions
 from lms.courses.kinds import KINDS, Kind
-from lms.courses.rendering import quiz_parts
+from lms.courses.rendering import QUIZ_MARKER, quiz_parts
+from lms.forms import csrf_token
 from lms.i18n import catalogue, current_language, date_in_words
 from lms.kept import kept
 from lms.people.labels import region_kind, role_name
@@ -36,21 +36,39 @@ def question_kind(name: str) -> Kind:
     return KINDS[name]
 
 
-QUESTION_INPUTS_KEPT = 20_000  # rendered inputs kept per process (a few hundred a course)
+QUESTIONS_KEPT = 20_000  # rendered questions kept per process (a few hundred a course)
+LESSON_PARTS_KEPT = 1_000  # lessons × languages × mount points
 
 
-def question_inputs(quiz, question: dict, name: str) -> Markup:
-    """A question's inputs as its kind's template renders them, kept per quiz, question,
-    language and order of options: the same for every learner who sees that order (a shuffled
+def quiz_questions(quiz, questions: list[dict]) -> Markup:
+    """A quiz form's questions, each rendered once per quiz, place in the form, order of
+    options and language and kept: the same for every learner who sees that order (a shuffled
     question of four options has 24), so a lesson page stops rendering them every time."""
-    order = tuple(option["id"] for option in question["options"])
-    key = (quiz.id, question["index"], current_language(), order)
+    language = current_language()
+    rendered = []
+    for position, question in enumerate(questions, 1):
+        order = tuple(option["id"] for option in question["options"])
+        key = (quiz.id, question["index"], position, language, order)
 
-    def render() -> Markup:
-        template = KINDS[question["kind"]].form_template
-        return Markup(render_template(template, quiz=quiz, question=question, name=name))  # noqa: S704 (escaped by Jinja)
+        def render(question=question, position=position) -> str:
+            return render_template("learning/_question.html", quiz=quiz, question=question, position=position)
 
-    return kept("question_inputs", key, render, QUESTION_INPUTS_KEPT)
+        rendered.append(kept("quiz_questions", key, render, QUESTIONS_KEPT))
+    return Markup("".join(rendered))  # noqa: S704 (escaped by Jinja)
+
+
+def lesson_parts(lesson) -> tuple[tuple[Markup, str | None], ...]:
+    """A lesson page's body as (HTML, the key of the quiz that follows it or None) pairs:
+    rendered once per lesson, language and mount point and kept (a published lesson never
+    changes), so a page renders only each learner's quiz forms."""
+    key = (lesson.key, current_language(), request.script_root)
+
+    def render() -> tuple[tuple[Markup, str | None], ...]:
+        pieces = QUIZ_MARKER.split(render_template("learning/_lesson_body.html", lesson=lesson))
+        pieces.append(None)  # the last piece of HTML has no quiz after it
+        return tuple((Markup(pieces[i]), pieces[i + 1]) for i in range(0, len(pieces) - 1, 2))  # noqa: S704
+
+    return kept("lesson_parts", key, render, LESSON_PARTS_KEPT)
 
 
 def plain_lazy_text(value):
@@ -67,27 +85,38 @@ def grouped_ngettext(singular: str, plural: str, count: int, /, **variables) -> 
     return translated.replace("%(num)d", "%(num)s") % variables
 
 
-CSRF_MARK = "@@csrf@@"  # where a kept menu takes each request's CSRF token
-MENUS_KEPT = 100  # languages × roles × mount points
+CSRF_MARK = "@@csrf@@"  # where a kept header takes each request's CSRF token
+NEXT_MARK = "@@next@@"  # and the path the language buttons come back to
+HEADERS_KEPT = 100  # languages × roles (or signed out) × mount points
 
 
-def main_menu() -> Markup:
-    """The signed-in menu, rendered once per language, role and mount point and kept: it is
-    the same for everyone who shares them (about 0.2 ms a page otherwise); each request's
-    CSRF token is put in."""
-    key = (current_language(), current_user.role, request.script_root)
-    menu = kept("menus", key, lambda: render_template("main/_menu.html", csrf_mark=CSRF_MARK), MENUS_KEPT)
-    return Markup(menu.replace(CSRF_MARK, generate_csrf()))  # noqa: S704 (escaped by Jinja; the token is URL-safe)
+def page_header() -> Markup:
+    """The page header (the language buttons, and the menu when signed in), rendered once per
+    language, role and mount point and kept: it is the same for everyone who shares them
+    (about 0.2 ms a page otherwise); each request's CSRF token and path are put in."""
+    role = current_user.role if current_user.is_authenticated else None
+    key = (current_language(), role, request.script_root)
+
+    def render() -> str:
+        return render_template(
+            "main/_header.html", csrf_mark=CSRF_MARK, next_mark=NEXT_MARK, signed_in=role is not None
+        )
+
+    header = kept("headers", key, render, HEADERS_KEPT)
+    back = request.full_path.rstrip("?") if request.method == "GET" else ""
+    return Markup(header.replace(CSRF_MARK, csrf_token()).replace(NEXT_MARK, escape(back)))  # noqa: S704 (escaped: the template and the path; the token is URL-safe)
 
 
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.finalize = plain_lazy_text
     app.jinja_env.globals["ngettext"] = grouped_ngettext  # in place of Flask-Babel's
+    app.add_template_global(csrf_token)  # in place of Flask-WTF's
     app.add_template_global(may)
-    app.add_template_global(main_menu)
+    app.add_template_global(page_header)
     app.add_template_global(question_kind)
-    app.add_template_global(question_inputs)
+    app.add_template_global(quiz_questions)
+    app.add_template_global(lesson_parts)
     app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")

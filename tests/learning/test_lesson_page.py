@@ -88,3 +88,52 @@ def test_the_kept_menu_carries_each_sessions_own_csrf_token(app, world, make_use
     head = app.test_client()
     AuthActions(head).login(world.head_kol)
     assert ">Dashboard</a>" in head.get("/").get_data(as_text=True)
+
+
+def test_a_session_keeps_one_signed_csrf_token_that_every_form_accepts(app, world):
+    import re
+
+    from tests.conftest import PASSWORD, csrf_token_from
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    browser = app.test_client()
+    token = csrf_token_from(browser.get("/login").get_data(as_text=True))
+    browser.post("/login", data={"phone": world.sahayak_kol.phone, "password": PASSWORD, "csrf_token": token})
+    first = browser.get("/").get_data(as_text=True)
+    tokens = set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', first))
+    assert len(tokens) == 1  # the language form's and the menu's sign-out, signed once
+    form_page = browser.get("/password").get_data(as_text=True)  # a WTForms form after the header
+    assert set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', form_page)) == tokens
+    again = csrf_token_from(browser.get("/").get_data(as_text=True))
+    assert {again} == tokens
+    assert browser.post("/language", data={"lang": "hi", "next": "/", "csrf_token": again}).status_code == 302
+    assert 'lang="hi"' in browser.get("/").get_data(as_text=True)
+
+
+def test_the_kept_header_comes_back_to_each_pages_own_address(client, learner):
+    page = client.get("/courses/safe-accounts/lessons/passwords?x=%3Cb%3E").get_data(as_text=True)
+    assert 'name="next" value="/courses/safe-accounts/lessons/passwords?x=%3Cb%3E"' in page
+    other = client.get("/courses/safe-accounts/").get_data(as_text=True)
+    assert 'name="next" value="/courses/safe-accounts/"' in other
+
+
+def test_shuffled_questions_show_each_learners_own_order(client, learner):
+    """Questions are kept rendered per order: two attempts with other seeds see other orders,
+    and a reload the same one."""
+    import re
+
+    assert "shuffle=true" in LESSON_ONE
+    url = "/courses/safe-accounts/lessons/passwords"
+
+    def order() -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        return re.findall(r'<input type="(?:radio|checkbox)" name="(q\d+)" value="([^"]+)"', page)
+
+    first = order()
+    assert first and order() == first  # a reload: the same token, the same order
+    seen = {tuple(first)}
+    for _ in range(12):  # a new attempt token each time: a new seed
+        with client.session_transaction() as session:
+            session.pop("quiz_tokens", None)
+        seen.add(tuple(order()))
+    assert len(seen) > 1
