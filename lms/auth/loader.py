@@ -19,6 +19,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(sessions.load)
+    app.session_interface = sessions.KeptSerializerSessions()
     app.before_request(require_password_change)
 
 

@@ -136,3 +136,14 @@ def test_devices_are_named_shortly(client):
         == "Safari · iPhone"
     )
     assert sessions.describe_device("curl/8.0\x1b[31m") == "curl/8.0[31m"
+
+
+def test_the_session_serializer_is_made_once_and_anew_for_a_new_secret(app, client, auth, world):
+    auth.login(world.sahayak_kol)
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert client.get("/").status_code == 200
+    assert interface.get_signing_serializer(app) is first  # kept across requests
+    app.secret_key = "a-new-secret"  # a changed key: the old cookie no longer opens
+    assert interface.get_signing_serializer(app) is not first
+    assert client.get("/").status_code == 302
