@@ -20,7 +20,7 @@ from lms.auth.permissions import (
 )
 from lms.auth.services import AuthError
 from lms.batches.models import Batch, LeaderGrant, Membership
-from lms.clock import utcnow
+from lms.clock import local_date, local_moment, utcnow
 from lms.courses.models import Course, CourseVersion, Quiz
 from lms.database import insert_ignore
 from lms.errors import NotFound
@@ -382,10 +382,10 @@ def _roster_line(row: RosterRow, quiz_keys: list[str]) -> list:
     """One member's cells of the roster CSV."""
     return [
         text_cell(row.user.name), format_phone(row.user.phone), row.user.region.code if row.user.region else "",
-        row.joined_at.date().isoformat(), row.lessons_read, row.quizzes_passed,
+        local_date(row.joined_at).isoformat(), row.lessons_read, row.quizzes_passed,
         *(row.best_scores.get(k, "") for k in quiz_keys),
-        row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
-        row.completed_at.date().isoformat() if row.completed_at else "",
+        local_moment(row.last_activity).isoformat(timespec="minutes") if row.last_activity else "",
+        local_date(row.completed_at).isoformat() if row.completed_at else "",
     ]  # fmt: skip
 
 

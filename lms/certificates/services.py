@@ -15,7 +15,7 @@ from lms.auth.permissions import may, region_ids_under, users_in_scope
 from lms.batches.models import Membership
 from lms.certificates.artwork import art_snapshot
 from lms.certificates.models import Certificate, SerialCounter
-from lms.clock import utcnow
+from lms.clock import local_date, local_moment, utcnow
 from lms.courses.models import Course, CourseVersion
 from lms.database import insert_ignore, many_commits
 from lms.errors import NotFound
@@ -142,7 +142,7 @@ def _issue_one(
     if item.user.region_id not in artwork:
         artwork[item.user.region_id] = art_snapshot(item.user.region)
     certificate = Certificate(
-        serial=next_serial(moment.year),
+        serial=next_serial(local_moment(moment).year),  # the year on the programme's calendar
         code=readable_code(CODE_LENGTH),
         user_id=item.user.id,
         course_id=item.course.id,
@@ -185,8 +185,8 @@ def snapshot(item: Eligible, actor: User, moment: datetime) -> dict:
         "issuer_name": actor.name,
         "issuer_role": actor.role,
         "issuer_region": actor.region.name if actor.region else "",
-        "issued_on": moment.date().isoformat(),
-        "completed_on": item.completed_at.date().isoformat(),
+        "issued_on": local_date(moment).isoformat(),
+        "completed_on": local_date(item.completed_at).isoformat(),
     }
 
 

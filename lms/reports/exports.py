@@ -8,6 +8,7 @@ from lms.auth.models import Region, Role, User
 from lms.auth.permissions import region_ids_under, subtree_condition
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
+from lms.clock import local_date, local_moment
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
@@ -84,7 +85,7 @@ def people_rows(region: Region) -> Iterator[list]:
             done,
             certs,
             batches,
-            at.isoformat(timespec="minutes") if at else "",
+            local_moment(at).isoformat(timespec="minutes") if at else "",
             "" if active else "deactivated",
         ]
 
@@ -116,7 +117,7 @@ def certificate_rows(region: Region) -> Iterator[list]:
         yield [
             cert.serial, text_cell(snap["name"]), text_cell(snap["course_title"]), text_cell(paths.get(region_id, "")),
             snap["issued_on"], text_cell(snap["issuer_name"]), "revoked" if cert.revoked_at else "valid",
-            cert.revoked_at.date().isoformat() if cert.revoked_at else "", cert.revoke_category or "",
+            local_date(cert.revoked_at).isoformat() if cert.revoked_at else "", cert.revoke_category or "",
             text_cell(cert.revoke_reason or ""),
         ]  # fmt: skip
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
 
 from lms.auth.models import Region, Role, User
 from lms.auth.permissions import may, region_ids_under
-from lms.clock import local_today
+from lms.clock import local_today, utc_offset_minutes
 from lms.extensions import db
 from lms.reports.models import RegionTarget
 
@@ -27,7 +28,7 @@ class BurnUp:
     target: RegionTarget | None
     completed: list[tuple[date, int]] = field(default_factory=list)
     certified: list[tuple[date, int]] = field(default_factory=list)
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=local_today)
 
     @property
     def done(self) -> int:
@@ -63,8 +64,10 @@ def set_target(actor: User, region: Region, target: int, due_on: date) -> Region
 
 
 def _day(column):
-    """The calendar day of a timestamp, on SQLite and PostgreSQL."""
-    return func.date(column) if db.engine.dialect.name == "sqlite" else cast(column, Date)
+    """The programme's calendar day of a stored moment, on SQLite and PostgreSQL."""
+    if db.engine.dialect.name == "sqlite":
+        return func.date(column, f"{utc_offset_minutes():+d} minutes")
+    return cast(func.timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"], column), Date)
 
 
 def _cumulative(column, region: Region) -> list[tuple[date, int]]:

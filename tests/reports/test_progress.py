@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from lms.clock import local_today
 from lms.extensions import db
 from lms.reports import progress
 from lms.reports.models import RegionTarget
@@ -27,7 +28,7 @@ def test_burn_up_counts_per_day_cumulatively(world, make_user):
 
 def test_pace_needed_from_today(world, make_user):
     set_milestones(make_user(region=world.booth), datetime.now(UTC))
-    progress.set_target(world.head_kol, world.kolkata, 101, date.today() + timedelta(days=10))
+    progress.set_target(world.head_kol, world.kolkata, 101, local_today() + timedelta(days=10))
     burn = progress.burn_up(world.kolkata)
     assert burn.pace == 10.0
     geometry = progress.chart(burn)
@@ -64,7 +65,7 @@ def test_who_may_set_targets(client, auth, world):
 def test_a_due_date_today_or_in_the_past_is_refused(client, auth, world):
     """Issue 16: a past due date was taken ("Needed per day from today 49.0")."""
     auth.login(world.head_kol)
-    for due in (date.today() - timedelta(days=1), date.today()):
+    for due in (local_today() - timedelta(days=1), local_today()):
         page = client.post(
             "/reports/target?region=WB-KOL",
             data={"target": "50", "due_on": due.isoformat()},
