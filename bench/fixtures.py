@@ -12,6 +12,7 @@ from lms.extensions import db
 from lms.learning.models import Completion
 from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user
+from lms.schema import stamp_head
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["অনুপম মুখোপাধ্যায়", "राजेश कुमार शर्मा", "Mary D'Souza"]
@@ -29,6 +30,7 @@ def bench_app(folder: Path | None = None):
     app = create_app(settings)
     with app.app_context():
         db.create_all()
+        stamp_head()
     return app
 
 

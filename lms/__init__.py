@@ -4,10 +4,12 @@ import logging
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import address_for_this_machine_only, load_config
+from lms.files import foreign_owner, owner_name
 from lms.ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,9 +17,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands."""
+    instance = instance_path(test_config)
+    if click.get_current_context(silent=True) is not None:  # a `flask` command
+        refuse_another_users_instance(Path(instance))
     app = Flask(
         __name__,
-        instance_path=instance_path(test_config),
+        instance_path=instance,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
@@ -41,6 +46,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def refuse_another_users_instance(instance: Path) -> None:
+    """Stop a command run as another user than the one instance/ belongs to (root, in the
+    service's checkout) before it writes anything: a PDF folder, a SQLite -wal file or the
+    secret key made by root is one the site cannot use (downloads answered 503)."""
+    owner = foreign_owner(instance)
+    if owner is not None:
+        raise SystemExit(
+            f"Error: {instance} belongs to {owner}; run this command as {owner}, e.g. bin/lms … "
+            f"(docs/deploy.md), not as {owner_name(os.geteuid())}."
+        )
+
+
 def instance_path(test_config: dict | None) -> str:
     """instance/ beside the package, unless a test or LMS_INSTANCE_PATH says otherwise."""
     chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LMS_INSTANCE_PATH")
@@ -56,7 +73,7 @@ def configure_proxy(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from lms import assets, database, i18n, security, templating
+    from lms import assets, database, i18n, schema, security, templating
     from lms.auth.loader import init_login
     from lms.extensions import csrf, db, limiter, migrate
     from lms.throttle import (
@@ -65,6 +82,7 @@ def configure_extensions(app: Flask) -> None:
     )
 
     database.init_app(app)
+    schema.init_app(app)  # first of the request hooks: the others may query
     migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     storage.init_app(app)

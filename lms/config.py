@@ -11,6 +11,7 @@ from flask import Flask
 from lms.files import private_folder, write_atomic
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+REDIS_TIMEOUT_SECONDS = 1
 
 
 class Defaults:
@@ -18,6 +19,9 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI = None  # filled in with instance/lms.sqlite3
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    DATABASE_POOL_SIZE = 2  # PostgreSQL connections each process keeps (docs/deploy.md, capacity)
+    DATABASE_MAX_OVERFLOW = 2  # and may open beyond them at a busy moment
+    SCHEMA_CHECK_SECONDS = 5  # how often each instance compares the database's migration with the code's
     COURSES_DIR = None  # filled in with <project>/courses
     PUBLIC_BASE_URL = None  # printed on certificates: set to the public address (else this machine's)
     LOCAL_PORT = None  # the port `make run` serves on (it sets LMS_LOCAL_PORT)
@@ -43,6 +47,9 @@ class Defaults:
     CERTIFICATE_ART_MAX_BYTES = 2_000_000  # an emblem or signature as uploaded (PNG or JPEG)
     RATELIMIT_STORAGE_URI = "database://"  # shared by every worker; redis://… for several machines
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: sign-in and every page keep working, each process counting on its own meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    HEALTH_CHECK_SECONDS = 5  # how often /healthz asks Redis and the job queue (per process)
     LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS = "5 per 15 minutes"  # wrong passwords for one number from one address
     LOGIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # a 200-seat workshop signs in from one address
     LOGIN_FREE_FAILURES_PER_NUMBER = 20  # wrong passwords a day for a number, from anywhere, before waits
@@ -65,6 +72,7 @@ class Defaults:
     JOBS_IMMEDIATE = False  # run jobs inside the request that starts them (tests)
     JOBS_INLINE_MAX = 20  # bulk work up to this many items is done at once, without a job
     JOBS_KEEP_HOURS = 72  # how long finished jobs' results (ZIPs, sheets) are kept
+    JOBS_STALLED_MINUTES = 5  # /healthz says "stalled" when a job waits longer for a worker
     JOBS_LEASE_SECONDS = 120  # a job whose worker shows no progress for this long is run again
     USERS_PER_PAGE = 50
 
@@ -87,14 +95,23 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["COURSES_DIR"] = str(Path(app.root_path).parent / "courses")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("redis"):
+        # An unreachable Redis must cost a sign-in a second at most, not the system's TCP timeout.
+        options = app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        options.setdefault("socket_connect_timeout", REDIS_TIMEOUT_SECONDS)
+        options.setdefault("socket_timeout", REDIS_TIMEOUT_SECONDS)
 
 
 def address_for_this_machine_only(app: Flask) -> bool:
     """Whether certificates would print an address only this machine opens, outside `make
     run` (which tries the software on this machine, where that address is right)."""
+    return loopback_address(app) and not app.config["LOCAL_PORT"]
+
+
+def loopback_address(app: Flask) -> bool:
+    """Whether PUBLIC_BASE_URL is this machine's own (no public address configured)."""
     host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname or ""
-    loopback = host == "localhost" or host.startswith("127.") or host == "::1"
-    return loopback and not app.config["LOCAL_PORT"]
+    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -21,6 +21,12 @@ def init_app(app: Flask) -> None:
         )
     else:
         options.setdefault("pool_pre_ping", True)
+        # A process serves one request at a time (gunicorn's sync workers, each job worker):
+        # its request's connection and one for the rate-limit counters (database://) or a
+        # job's heartbeat, and a little room. SQLAlchemy's 5 + 10 per process let six
+        # instances of two workers use up PostgreSQL's 100 connections (docs/deploy.md).
+        options.setdefault("pool_size", int(app.config["DATABASE_POOL_SIZE"]))
+        options.setdefault("max_overflow", int(app.config["DATABASE_MAX_OVERFLOW"]))
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -1,6 +1,8 @@
-"""Atomic file writes: readers see the old file or the complete new one, never half of one."""
+"""Atomic file writes: readers see the old file or the complete new one, never half of one;
+private modes; and no file made where the service's user could not use it later."""
 
 import os
+import pwd
 import secrets
 import stat
 from collections.abc import Iterator
@@ -30,12 +32,44 @@ def atomic_path(path: Path, exclusive: bool = False) -> Iterator[Path]:
             tmp.unlink(missing_ok=True)
 
 
+class ForeignFolder(PermissionError):
+    """A file would be made in a folder that belongs to another user than the one running."""
+
+
+def owner_name(uid: int) -> str:
+    """A user's name, or their number when the system does not know it."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def foreign_owner(path: Path) -> str | None:
+    """The owner of `path` (or of the nearest folder above it that exists) when that is
+    not this process's user; None when it is."""
+    existing = next(folder for folder in [path, *path.parents] if folder.exists())
+    uid = existing.stat().st_uid
+    return None if uid == os.geteuid() else owner_name(uid)
+
+
+def refuse_foreign(path: Path) -> None:
+    """Raise ForeignFolder before making `path` in a folder another user owns (root running a
+    command in the service's instance/): the service could not read, replace or remove it."""
+    owner = foreign_owner(path.parent)
+    if owner is not None:
+        raise ForeignFolder(
+            f"{path.parent} belongs to {owner}, but this runs as {owner_name(os.geteuid())}: a file made here "
+            f"could not be used by the site later. Run it as {owner} (docs/deploy.md: bin/lms)."
+        )
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None, exclusive: bool = False) -> None:
     """Write `data` to `path` atomically; `mode` (e.g. 0o600) holds from creation on.
 
     Without a mode the file gets the usual permissions (0o666 less the umask), as open() does.
     With `exclusive`, a file already at `path` is kept and `data` is dropped.
     """
+    refuse_foreign(path)
     with atomic_path(path, exclusive) as tmp:
         _create(tmp, data, mode)
 
@@ -57,6 +91,7 @@ def private_folder(path: Path) -> Path:
     only, and tighten `path` if it was made readable by others before."""
     for folder in reversed([path, *path.parents]):
         if not folder.exists():
+            refuse_foreign(folder)
             with suppress(FileExistsError):  # another worker made it at this moment
                 folder.mkdir(mode=PRIVATE_FOLDER)
     _tighten(path, PRIVATE_FOLDER)
@@ -65,7 +100,14 @@ def private_folder(path: Path) -> Path:
 
 def private_sqlite_file(path: Path) -> None:
     """Create a SQLite database file 0600 before SQLite opens it (SQLite gives its -wal and
-    -shm files the database file's permissions), and tighten the three if they exist."""
+    -shm files the database file's permissions), and tighten the three if they exist. A
+    database another user owns is refused: SQLite would make its -wal and -shm as this one."""
+    if path.exists() and (owner := foreign_owner(path)) is not None:
+        raise ForeignFolder(
+            f"{path} belongs to {owner}, but this runs as {owner_name(os.geteuid())}. "
+            f"Run it as {owner} (docs/deploy.md: bin/lms)."
+        )
+    refuse_foreign(path)
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -57,7 +57,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path, bare
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "migrations": "ok", "jobs": "ok"}
 
 
 def test_healthz_is_503_when_database_is_down(tmp_path, bare_app):

@@ -11,7 +11,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 LAYERS = [
     {
         "config", "extensions", "clock", "files", "phones", "readable", "spreadsheets", "qr", "pdf", "ids", "plaintext",
-        "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "health", "backup", "images", "kept",
+        "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "backup", "images", "kept", "schema",
         "throttle",
     },
     {"auth"},
@@ -22,7 +22,7 @@ LAYERS = [
     {"batches"},
     {"certificates"},
     {"reports"},
-    {"main", "demo", "templating"},
+    {"main", "demo", "templating", "health"},
 ]  # fmt: skip
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 

@@ -12,6 +12,7 @@ import math
 import time
 
 from flask import Request, Response, current_app
+from limits.storage import MemoryStorage
 
 from lms.extensions import limiter
 
@@ -20,22 +21,47 @@ KNOWN_KEPT = 5  # numbers remembered per browser (a shared family phone)
 KNOWN_DAYS = 365
 
 
+FALLBACK_SECONDS = 30  # counting in this process this long before asking the shared storage again
+
+
 def wait_seconds(phone: str) -> int:
     """How long the number must wait before another try from a browser it is not known on."""
     key = _key("wait", phone)
-    if not limiter.storage.get(key):
+    if not _counters("get", key):
         return 0
-    return max(1, math.ceil(limiter.storage.get_expiry(key) - time.time()))
+    return max(1, math.ceil(_counters("get_expiry", key) - time.time()))
 
 
 def count_failure(phone: str) -> None:
     """Count a wrong password; beyond the free ones, start the next (longer) wait."""
     config = current_app.config
-    failures = limiter.storage.incr(_key("failures", phone), int(config["LOGIN_FAILURE_WINDOW_SECONDS"]))
+    failures = _counters("incr", _key("failures", phone), int(config["LOGIN_FAILURE_WINDOW_SECONDS"]))
     beyond = failures - int(config["LOGIN_FREE_FAILURES_PER_NUMBER"])
     if beyond > 0:
         doubled = int(config["LOGIN_FIRST_WAIT_SECONDS"]) * 2 ** min(beyond - 1, 20)
-        limiter.storage.incr(_key("wait", phone), min(doubled, int(config["LOGIN_LONGEST_WAIT_SECONDS"])))
+        _counters("incr", _key("wait", phone), min(doubled, int(config["LOGIN_LONGEST_WAIT_SECONDS"])))
+
+
+def _counters(method: str, *args):
+    """A call on the limiter's shared storage; while it does not answer (Redis down), on this
+    process's own counters instead, asking the shared one again every FALLBACK_SECONDS: a
+    sign-in must never fail because the counters are away (Flask-Limiter's own limits fall
+    back the same way, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
+    state = current_app.extensions.setdefault("lms.throttle_fallback", {"until": 0.0, "memory": None})
+    if time.monotonic() >= state["until"]:
+        storage = limiter.storage
+        try:
+            return getattr(storage, method)(*args)
+        except storage.base_exceptions:
+            current_app.logger.warning(
+                "rate-limit storage unreachable: counting sign-in failures in this process for %d s",
+                FALLBACK_SECONDS,
+                exc_info=True,
+            )
+            state["until"] = time.monotonic() + FALLBACK_SECONDS
+    if state["memory"] is None:
+        state["memory"] = MemoryStorage()
+    return getattr(state["memory"], method)(*args)
 
 
 def _key(kind: str, phone: str) -> str:

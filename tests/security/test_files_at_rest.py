@@ -14,6 +14,7 @@ from lms.certificates.pdf import ensure_pdf
 from lms.certificates.services import issue
 from lms.extensions import db
 from lms.people.sheets import import_with_sheet
+from lms.schema import stamp_head
 from tests.certificates.conftest import complete
 from tests.conftest import ON_POSTGRES
 
@@ -84,6 +85,7 @@ def test_looser_modes_left_by_an_older_version_are_tightened(lax_umask, tmp_path
                     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})  # fmt: skip
     with app.app_context():
         db.create_all()
+        stamp_head()
         assert mode(database) == mode(instance / "lms.sqlite3-wal") == 0o600
         app.test_client().post("/login", data={"phone": "9830011111", "password": "wrong"})
     assert mode(instance) == 0o700  # tightened when the site first writes a file of its own there
