@@ -12,7 +12,7 @@ run: $(VENV)/.runtime translations
 	scripts/system-deps run
 	$(FLASK) db upgrade
 	$(FLASK) courses publish --new-only
-	$(FLASK) demo
+	$(FLASK) demo || echo "(No demo data added: see why above. The site starts with what it has.)"
 	@echo
 	@echo "Sahayak LMS is starting on http://127.0.0.1:$(PORT)/ with a job worker (Ctrl-C stops both)"
 	LMS_LOCAL_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --port $(PORT)
