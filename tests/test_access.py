@@ -15,6 +15,7 @@ SIGN_IN = "login"  # a redirect to /login
 # Paths use {target} (a sahayak in Kolkata) and {token} (a password sheet made by the Kolkata cell head).
 MATRIX = {
     "health.healthz": ("GET", "/healthz", dict.fromkeys(VISITORS, 200)),
+    "main.too_large": ("GET", "/errors/413", dict.fromkeys(VISITORS, 413)),
     "auth.login": ("GET", "/login", {"anonymous": 200} | dict.fromkeys(VISITORS[1:], 302)),
     "auth.logout": ("POST", "/logout", dict.fromkeys(VISITORS, 302)),
     "auth.change_password": ("GET", "/password", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),

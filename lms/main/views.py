@@ -30,3 +30,10 @@ def set_language():
         if current_user.is_authenticated:
             people_services.set_language(current_user, form.lang.data)
     return redirect(safe_next(form.next.data))
+
+
+@bp.get("/errors/413")
+def too_large():
+    """The site's own "File too large" page, in the reader's language, for the reverse proxy
+    to show when it refuses an upload itself (deploy/nginx.conf: error_page 413)."""
+    return render_template("errors/error.html", code=413), 413

@@ -1,0 +1,20 @@
+"""gunicorn settings for a Sahayak LMS web instance (docs/deploy.md): the units run
+`gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:PORT wsgi:app`."""
+
+import os
+
+# Sync workers, one request at a time each: two per core is a good start (docs/deploy.md,
+# capacity). Each keeps DATABASE_POOL_SIZE (+ DATABASE_MAX_OVERFLOW) PostgreSQL connections.
+workers = int(os.environ.get("LMS_WEB_WORKERS", "2"))
+# A request that takes longer is a bug (bulk work runs as background jobs): its worker is
+# replaced, and the log says which request it was.
+timeout = 30
+graceful_timeout = 25  # `systemctl reload` (HUP) lets running requests finish this long
+# systemd's journal keeps what gunicorn prints: no log files to rotate.
+accesslog = "-"
+errorlog = "-"
+# The client's address as nginx passed it (X-Forwarded-For holds exactly $remote_addr),
+# not the proxy's own 127.0.0.1; then the request, status, bytes and the time it took (µs).
+access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
+# Each instance its own control socket or none: gunicorn's default path is one per user.
+control_socket_disable = True
