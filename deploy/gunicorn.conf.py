@@ -18,3 +18,12 @@ errorlog = "-"
 access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"'
 # Each instance its own control socket or none: gunicorn's default path is one per user.
 control_socket_disable = True
+
+
+def child_exit(_server, worker) -> None:
+    """A worker that exited (a reload, a timeout) leaves its metric files behind: mark them so
+    gauges forget it while its counts stay in the instance's totals (lms/metrics.py)."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

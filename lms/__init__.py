@@ -97,7 +97,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature's views."""
-    from lms import errors, health
+    from lms import errors, health, metrics
     from lms.auth.views import bp as auth_bp
     from lms.batches.views import bp as batches_bp
     from lms.certificates.views import bp as certificates_bp
@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     learning.init_app(app)
     app.register_blueprint(health.bp)
+    metrics.init_app(app)
     errors.init_app(app)
 
 

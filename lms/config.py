@@ -49,6 +49,7 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: sign-in and every page keep working, each process counting on its own meanwhile.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    METRICS_TOKEN = None  # GET /metrics for Prometheus, with "Authorization: Bearer <token>" (off when None)
     HEALTH_CHECK_SECONDS = 5  # how often /healthz asks Redis and the job queue (per process)
     LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS = "5 per 15 minutes"  # wrong passwords for one number from one address
     LOGIN_LIMIT_PER_ADDRESS = "300 per 15 minutes"  # a 200-seat workshop signs in from one address

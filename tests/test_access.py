@@ -16,6 +16,7 @@ SIGN_IN = "login"  # a redirect to /login
 MATRIX = {
     "health.healthz": ("GET", "/healthz", dict.fromkeys(VISITORS, 200)),
     "main.too_large": ("GET", "/errors/413", dict.fromkeys(VISITORS, 413)),
+    "metrics.metrics": ("GET", "/metrics", dict.fromkeys(VISITORS, 404)),  # off without METRICS_TOKEN
     "auth.login": ("GET", "/login", {"anonymous": 200} | dict.fromkeys(VISITORS[1:], 302)),
     "auth.logout": ("POST", "/logout", dict.fromkeys(VISITORS, 302)),
     "auth.change_password": ("GET", "/password", {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], 200)),

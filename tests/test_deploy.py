@@ -96,6 +96,12 @@ ADMIN_PASSWORD={ADMIN_PASSWORD}
     def start_unit(self, unit: str, instance: str = "") -> subprocess.Popen:
         """Start what a unit's ExecStart says, as its User=, where it says, as systemd would."""
         text = self.unit(unit).read_text().replace("%i", instance)
+        runtime = re.search(r"^RuntimeDirectory=(.*)$", text, re.M)
+        if runtime:  # systemd makes it, empty, for the unit's user: here under the test's root
+            folder = self.base / "run" / runtime.group(1)
+            folder.mkdir(parents=True)
+            shutil.chown(folder, self.user, self.user)
+            text = text.replace(f"/run/{runtime.group(1)}", str(folder))
         setting = lambda key: re.search(rf"^{key}=(.*)$", text, re.M).group(1)  # noqa: E731
         environment = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8"}
         for line in re.findall(r"^Environment=(.*)$", text, re.M):
@@ -395,6 +401,29 @@ def test_an_upload_too_large_gets_the_sites_own_page_in_the_readers_language(sit
     assert (
         'lang="bn"' in page and "Sahayak LMS" not in page.split("<main", 1)[0]
     )  # the site's page, in Bengali
+
+
+def test_metrics_add_up_every_worker_and_stay_off_the_public_site(site):
+    config = (site.home / "instance" / "config.py").read_text()
+    token = re.search(r'^METRICS_TOKEN = "([^"]+)"', config, re.M).group(1)
+    sample = 'lms_request_duration_seconds_count{endpoint="main.too_large",method="GET",status="413"}'
+
+    def count() -> float:
+        code, text = status(site.url(site.ports[0], "/metrics"), headers={"Authorization": f"Bearer {token}"})
+        assert code == 200 and 'lms_people{role="admin"} 1.0' in text
+        found = re.search(rf"^{re.escape(sample)} (\S+)$", text, re.M)
+        return float(found.group(1)) if found else 0.0
+
+    before = count()
+    for _ in range(20):  # spread over both workers of the instance
+        status(site.url(site.ports[0], "/errors/413"))
+    assert count() - before == 20
+    front = http.client.HTTPSConnection("127.0.0.1", site.https_port, context=https(site), timeout=10)
+    front.request("GET", "/metrics", headers={"Host": site.name, "Authorization": f"Bearer {token}"})
+    public = front.getresponse()
+    public.read()
+    front.close()
+    assert public.status == 404
 
 
 def test_the_access_log_names_the_client_not_the_proxy(site):

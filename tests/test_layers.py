@@ -22,7 +22,7 @@ LAYERS = [
     {"batches"},
     {"certificates"},
     {"reports"},
-    {"main", "demo", "templating", "health"},
+    {"main", "demo", "templating", "health", "metrics"},
 ]  # fmt: skip
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 
