@@ -55,7 +55,9 @@ def _observe(response: Response) -> Response:
     if started is not None and request.endpoint != "metrics.metrics":
         latency = current_app.extensions[_KEY]["latency"]
         endpoint = request.endpoint or "unknown"  # unknown: a 404 for no route, one label for all
-        latency.labels(endpoint, request.method, str(response.status_code)).observe(time.perf_counter() - started)
+        latency.labels(endpoint, request.method, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
     return response
 
 
@@ -88,7 +90,11 @@ class ProgrammeCollector:
     def collect(self):
         with self.app.app_context():
             people = GaugeMetricFamily("lms_people", "Active people, by role.", labels=["role"])
-            counts = dict(db.session.execute(select(User.role, func.count()).where(User.active).group_by(User.role)).all())
+            counts = dict(
+                db.session.execute(
+                    select(User.role, func.count()).where(User.active).group_by(User.role)
+                ).all()
+            )
             for role in Role:
                 people.add_metric([str(role)], counts.get(str(role), 0))
             yield people
@@ -104,7 +110,9 @@ class ProgrammeCollector:
             for state in ("queued", "running", "done", "failed", "expired"):
                 jobs.add_metric([state], states.get(state, 0))
             yield jobs
-            waiting = GaugeMetricFamily("lms_job_queue_length", "Messages waiting in the job queue (-1: unreachable).")
+            waiting = GaugeMetricFamily(
+                "lms_job_queue_length", "Messages waiting in the job queue (-1: unreachable)."
+            )
             try:
                 waiting.add_metric([], queue.huey().pending_count())
             except Exception:  # Redis away: /healthz says so too  # noqa: BLE001

@@ -50,7 +50,9 @@ def test_latency_per_endpoint_and_the_programmes_counts(scraped, make_user):
     text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
     labels = 'endpoint="health.healthz",method="GET",status="200"'
     assert value(text, f"lms_request_duration_seconds_count{{{labels}}}") == 3
-    assert value(text, 'lms_request_duration_seconds_count{endpoint="unknown",method="GET",status="404"}') == 1
+    assert (
+        value(text, 'lms_request_duration_seconds_count{endpoint="unknown",method="GET",status="404"}') == 1
+    )
     assert 'endpoint="metrics.metrics"' not in text  # the scrape does not time itself
     assert value(text, 'lms_people{role="sahayak"}') == 1 and value(text, 'lms_people{role="admin"}') == 1
     assert value(text, 'lms_jobs{state="queued"}') == 1
