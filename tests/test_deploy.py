@@ -342,6 +342,23 @@ def bin_lms(site: Site, *args: str, check: bool = True) -> subprocess.CompletedP
     return run_bash(f"cd {site.home} && bin/lms {' '.join(args)}", site, check=check)
 
 
+def test_nginx_takes_the_site_without_a_warning_and_leaves_caching_to_the_app(site):
+    checked = subprocess.run(
+        ["nginx", "-t", "-c", str(site.base / "etc" / "nginx" / "nginx.conf")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0 and "[warn]" not in checked.stderr, checked.stderr
+    front = Front(site)
+    _, _, page = front.request("GET", "/login")
+    stylesheet = re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', page).group(1)
+    code, headers, _ = front.request("GET", stylesheet)
+    assert (
+        code == 200
+        and "immutable" in headers["Cache-Control"]
+        and "max-age=31536000" in headers["Cache-Control"]
+    )
+    assert headers.get("Expires") is None  # nginx adds no caching of its own
+
+
 def test_the_instances_report_every_dependency(site):
     for port in site.ports:
         code, body = status(site.url(port))
