@@ -137,3 +137,16 @@ def test_with_redis_away_wrong_passwords_are_still_limited_in_each_process(redis
         ]
     assert replies == [200, 200, 200, 429, 429]
     assert "counting sign-in failures in this process" in caplog.text
+
+
+def test_a_job_started_while_the_queue_is_away_waits_in_the_database(make_app, caplog):
+    from lms.jobs import services as jobs
+
+    app = make_app(JOBS_URL=NOBODY_LISTENS, JOBS_IMMEDIATE=False)
+    with app.app_context():
+        admin = User(phone="9830054321", name="Admin", role="admin", password_hash="!")
+        db.session.add(admin)
+        db.session.commit()
+        with caplog.at_level(logging.WARNING):
+            job = jobs.start(admin, "certificates.zip", "A ZIP", {}, 3)
+        assert job.state == "queued" and "the job queue does not answer" in caplog.text

@@ -30,9 +30,19 @@ def huey():
 
 
 def enqueue(job_id: int) -> None:
-    """Ask a worker to run the job (it may already be running: the worker's claim decides)."""
+    """Ask a worker to run the job (it may already be running: the worker's claim decides).
+    With the queue away (Redis down) the job stays queued in the database: the page that
+    started it still answers, /healthz says so, and the worker's housekeeping queues it again
+    once the queue is back."""
     huey()
-    current_app.extensions[_KEY]["run_job"](job_id)
+    try:
+        current_app.extensions[_KEY]["run_job"](job_id)
+    except Exception:  # the queue's storage does not answer; immediate jobs raise their own errors
+        if current_app.config["JOBS_IMMEDIATE"]:
+            raise
+        current_app.logger.warning(
+            "job %s: the job queue does not answer; it waits in the database", job_id, exc_info=True
+        )
 
 
 def _make(app: Flask) -> dict:
