@@ -1,7 +1,9 @@
 """Configuration: defaults, instance/config.py, LMS_ environment variables, secret key."""
 
+import logging
 import os
 import secrets
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -82,6 +84,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     """Apply defaults, then instance/config.py and LMS_* variables, or the test mapping."""
     app.config.from_object(Defaults)
     if test_config is None:
+        private_settings(Path(app.instance_path) / "config.py")
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("LMS")
     else:
@@ -101,6 +104,19 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         options = app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
         options.setdefault("socket_connect_timeout", REDIS_TIMEOUT_SECONDS)
         options.setdefault("socket_timeout", REDIS_TIMEOUT_SECONDS)
+
+
+def private_settings(path: Path) -> None:
+    """instance/config.py holds the secret key and the database password: readable by the
+    service's user only. One made readable by others (an editor, a copy, an old guide) is
+    tightened, with a warning, when this user owns it."""
+    with suppress(FileNotFoundError):
+        info = path.stat()
+        if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+            path.chmod(0o600)
+            logging.getLogger(__name__).warning(
+                "%s was readable by others: now 0600 (the service's user only)", path
+            )
 
 
 def address_for_this_machine_only(app: Flask) -> bool:

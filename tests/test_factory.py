@@ -107,3 +107,19 @@ def test_server_errors_roll_back_and_show_a_page(make_app):
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_a_config_file_readable_by_others_is_tightened(tmp_path, monkeypatch, bare_app, caplog):
+    """Issue 18: the deploy guide made instance/config.py (secret key, database password) 0644."""
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o700)
+    config = instance / "config.py"
+    config.write_text(
+        f'SECRET_KEY = "from-the-file"\nSQLALCHEMY_DATABASE_URI = "sqlite:///{tmp_path / "x.sqlite3"}"\n'
+    )
+    config.chmod(0o644)
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
+    with caplog.at_level("WARNING"):
+        app = bare_app()
+    assert app.config["SECRET_KEY"] == "from-the-file"
+    assert oct(config.stat().st_mode & 0o777) == "0o600" and "was readable by others" in caplog.text
