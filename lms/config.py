@@ -14,6 +14,7 @@ from lms.files import private_folder, write_atomic
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
 REDIS_TIMEOUT_SECONDS = 1
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://", "redis+unix://")
 
 
 class Defaults:
@@ -99,7 +100,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["COURSES_DIR"] = str(Path(app.root_path).parent / "courses")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
-    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("redis"):
+    if redis_limits(app):
         # An unreachable Redis must cost a sign-in a second at most, not the system's TCP timeout.
         options = app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
         options.setdefault("socket_connect_timeout", REDIS_TIMEOUT_SECONDS)
@@ -117,6 +118,11 @@ def private_settings(path: Path) -> None:
             logging.getLogger(__name__).warning(
                 "%s was readable by others: now 0600 (the service's user only)", path
             )
+
+
+def redis_limits(app: Flask) -> bool:
+    """Whether the rate-limit counters live in Redis (RATELIMIT_STORAGE_URI)."""
+    return str(app.config["RATELIMIT_STORAGE_URI"]).startswith(REDIS_SCHEMES)
 
 
 def address_for_this_machine_only(app: Flask) -> bool:

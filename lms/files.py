@@ -44,22 +44,27 @@ def owner_name(uid: int) -> str:
         return str(uid)
 
 
+def _nearest(path: Path) -> Path:
+    """`path`, or the nearest folder above it that exists."""
+    return next(folder for folder in [path, *path.parents] if folder.exists())
+
+
 def foreign_owner(path: Path) -> str | None:
     """The owner of `path` (or of the nearest folder above it that exists) when that is
     not this process's user; None when it is."""
-    existing = next(folder for folder in [path, *path.parents] if folder.exists())
-    uid = existing.stat().st_uid
+    uid = _nearest(path).stat().st_uid
     return None if uid == os.geteuid() else owner_name(uid)
 
 
-def refuse_foreign(path: Path) -> None:
-    """Raise ForeignFolder before making `path` in a folder another user owns (root running a
-    command in the service's instance/): the service could not read, replace or remove it."""
-    owner = foreign_owner(path.parent)
+def refuse_foreign(owned: Path) -> None:
+    """Raise ForeignFolder when `owned` (or the nearest folder above it that exists) belongs to
+    another user (root running a command in the service's instance/): a file made there
+    could not be read, replaced or removed by the service."""
+    owner = foreign_owner(owned)
     if owner is not None:
         raise ForeignFolder(
-            f"{path.parent} belongs to {owner}, but this runs as {owner_name(os.geteuid())}: a file made here "
-            f"could not be used by the site later. Run it as {owner} (docs/deploy.md: bin/lms)."
+            f"{_nearest(owned)} belongs to {owner}, but this runs as {owner_name(os.geteuid())}: a file made "
+            f"here could not be used by the site later. Run it as {owner} (docs/deploy.md: bin/lms)."
         )
 
 
@@ -69,7 +74,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, exclusive: bo
     Without a mode the file gets the usual permissions (0o666 less the umask), as open() does.
     With `exclusive`, a file already at `path` is kept and `data` is dropped.
     """
-    refuse_foreign(path)
+    refuse_foreign(path.parent)
     with atomic_path(path, exclusive) as tmp:
         _create(tmp, data, mode)
 
@@ -91,7 +96,7 @@ def private_folder(path: Path) -> Path:
     only, and tighten `path` if it was made readable by others before."""
     for folder in reversed([path, *path.parents]):
         if not folder.exists():
-            refuse_foreign(folder)
+            refuse_foreign(folder.parent)
             with suppress(FileExistsError):  # another worker made it at this moment
                 folder.mkdir(mode=PRIVATE_FOLDER)
     _tighten(path, PRIVATE_FOLDER)
@@ -102,12 +107,8 @@ def private_sqlite_file(path: Path) -> None:
     """Create a SQLite database file 0600 before SQLite opens it (SQLite gives its -wal and
     -shm files the database file's permissions), and tighten the three if they exist. A
     database another user owns is refused: SQLite would make its -wal and -shm as this one."""
-    if path.exists() and (owner := foreign_owner(path)) is not None:
-        raise ForeignFolder(
-            f"{path} belongs to {owner}, but this runs as {owner_name(os.geteuid())}. "
-            f"Run it as {owner} (docs/deploy.md: bin/lms)."
-        )
-    refuse_foreign(path)
+    refuse_foreign(path)  # the file itself when it exists
+    refuse_foreign(path.parent)
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -19,13 +19,13 @@ import time
 
 from flask import Blueprint, Response, current_app
 
+from lms.config import redis_limits
 from lms.database import database_ok
 from lms.extensions import limiter
 from lms.jobs.health import jobs_state
 from lms.schema import BEHIND, CURRENT, schema_state
 
 bp = Blueprint("health", __name__)
-REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://", "redis+unix://")
 
 
 @bp.get("/healthz")
@@ -50,16 +50,11 @@ def _shared_states() -> dict[str, str]:
     now = time.monotonic()
     if kept["at"] is None or now - kept["at"] >= float(current_app.config["HEALTH_CHECK_SECONDS"]):
         states = {}
-        if redis_limits():
+        if redis_limits(current_app):
             states["redis"] = "ok" if _storage_answers() else "unavailable"
         states["jobs"] = jobs_state()
         kept["at"], kept["states"] = now, states
     return kept["states"]
-
-
-def redis_limits() -> bool:
-    """Whether the rate-limit counters live in Redis."""
-    return str(current_app.config["RATELIMIT_STORAGE_URI"]).startswith(REDIS_SCHEMES)
 
 
 def _storage_answers() -> bool:

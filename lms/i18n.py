@@ -23,6 +23,13 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.lang in offered:
         return current_user.lang
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The language this browser chose (the session's), else the one it asks for, else the
+    default: the choice without the account (pages that must not load the user)."""
+    offered = languages()
     if session.get("lang") in offered:
         return session["lang"]
     return request.accept_languages.best_match(offered) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, render_template, request
 from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.extensions import db
+from lms.i18n import browser_language
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 CURRENT, BEHIND, AHEAD, UNKNOWN = "ok", "behind", "ahead", "unknown"
@@ -75,9 +76,7 @@ def refuse_while_behind():
     does not load the user, whose table may be what the upgrade changes)."""
     if request.endpoint in OPEN_WHILE_BEHIND or schema_state() != BEHIND:
         return None
-    offered = list(current_app.config["LANGUAGES"])
-    chosen = session.get("lang")
-    lang = chosen if chosen in offered else request.accept_languages.best_match(offered) or offered[0]
+    lang = browser_language()
     with force_locale(lang):
         page = render_template("errors/upgrading.html", lang=lang)
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

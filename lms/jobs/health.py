@@ -13,9 +13,9 @@ from lms.jobs.models import Job
 
 
 def jobs_state() -> str:
-    """`ok`; `unknown` while the database does not answer; `unavailable` when the queue's storage (Redis or its SQLite file) does not answer;
+    """`ok`; `unavailable` when the queue's storage (Redis or its SQLite file) does not answer;
     `stalled` when a job has waited longer than JOBS_STALLED_MINUTES for a worker to start it
-    (no worker is running, or all are busy)."""
+    (no worker is running, or all are busy); `unknown` while the database does not answer."""
     try:
         queue.huey().pending_count()
     except Exception:  # Redis down, the file unreadable: nothing can be queued
