@@ -7,12 +7,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -83,19 +84,20 @@ def start(settings: dict[str, str], log: Path, workers: int = 2, app: str = "wsg
     return server
 
 
-def wait_until_up(server: Server, timeout: float = 30) -> None:
-    """Poll until the server answers; fail with its log if it dies or never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_until_up(server: Server, timeout: float = 60) -> None:
+    """Wait until the server answers /healthz; fail with its log if it dies or never does."""
+
+    def answers() -> bool:
         if server.process.poll() is not None:
             raise RuntimeError(f"gunicorn exited:\n{server.log.read_text()}")
-        try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=2):  # noqa: S310 (local URL)
-                return
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{server.log.read_text()}")
+        with urllib.request.urlopen(server.url + "/healthz", timeout=5):  # noqa: S310 (local URL)
+            return True
+
+    try:
+        wait_until(answers, timeout, f"{server.url}/healthz to answer", ignoring=(OSError,))
+    except AssertionError as error:
+        server.stop()
+        raise RuntimeError(f"{error}\n{server.log.read_text()}") from None
 
 
 @contextmanager

@@ -26,8 +26,8 @@ import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +37,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers import free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.live
 
@@ -149,18 +150,6 @@ def run_bash(script: str, site: Site, check: bool = True) -> subprocess.Complete
     return done
 
 
-def wait_for(check, what: str, seconds: float = 30):
-    """Poll `check()` until it returns something true; its value."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with suppress(OSError, urllib.error.URLError):
-            value = check()
-            if value:
-                return value
-        time.sleep(0.3)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 def status(url: str, context: ssl.SSLContext | None = None, headers: dict | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (local URLs)
     try:
@@ -171,11 +160,14 @@ def status(url: str, context: ssl.SSLContext | None = None, headers: dict | None
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site():
     """The site deployed by the doc, torn down afterwards (user, database, processes, files)."""
     if os.geteuid() != 0:
         pytest.fail("tests/test_deploy.py follows docs/deploy.md as root: it creates a system user")
-    base = Path(tmp_path_factory.mktemp("deploy"))
+    # Not under pytest's own temporary folder: any other pytest starting meanwhile (a second
+    # suite on the machine) makes /tmp/pytest-of-root private again, and the service's user
+    # could no longer reach its checkout below it.
+    base = Path(tempfile.mkdtemp(prefix="lms-deploy-"))
     base.chmod(0o755)  # the service's user reaches its checkout below it
     for parent in base.parents:
         if parent != Path("/") and parent.stat().st_mode & 0o005 != 0o005:
@@ -270,7 +262,12 @@ def start_services(site: Site) -> None:
         site.start_unit("lms-web@.service", str(port))
     site.start_unit("lms-jobs.service")
     for port in site.ports:
-        wait_for(lambda port=port: status(site.url(port))[0] == 200, f"the instance on {port}", 60)
+        wait_until(
+            lambda port=port: status(site.url(port))[0] == 200,
+            60,
+            f"the instance on {port}",
+            ignoring=(OSError,),
+        )
 
 
 def start_nginx(site: Site) -> None:
@@ -289,7 +286,7 @@ def start_nginx(site: Site) -> None:
         ["nginx", "-c", str(conf), "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
-    wait_for(lambda: listening(site.https_port), "nginx")
+    wait_until(lambda: listening(site.https_port), 30, "nginx to listen", ignoring=(OSError,))
 
 
 def listening(port: int) -> bool:
@@ -446,8 +443,10 @@ def test_metrics_add_up_every_worker_and_stay_off_the_public_site(site):
 def test_the_access_log_names_the_client_not_the_proxy(site):
     status(site.url(site.ports[0], "/healthz?from-the-test"), headers={"X-Forwarded-For": "203.0.113.7"})
     log = site.logs / f"lms-web@.service{site.ports[0]}.log"
-    wait_for(
-        lambda: "203.0.113.7" in log.read_text() and "from-the-test" in log.read_text(), "the access log line"
+    wait_until(
+        lambda: "203.0.113.7" in log.read_text() and "from-the-test" in log.read_text(),
+        30,
+        "the access log line",
     )
 
 
@@ -456,10 +455,11 @@ def test_with_redis_stopped_mid_run_people_still_sign_in(site):
     os.killpg(redis.pid, signal.SIGTERM)
     redis.wait(timeout=10)
     try:
-        wait_for(
+        wait_until(
             lambda: '"redis": "unavailable"' in status(site.url(site.ports[1]))[1],
+            30,
             "healthz to see Redis gone",
-            15,
+            ignoring=(OSError,),
         )
         assert status(site.url(site.ports[1]))[0] == 200
         code, headers, _ = Front(site).sign_in(ADMIN_PHONE, ADMIN_PASSWORD)
@@ -469,16 +469,25 @@ def test_with_redis_stopped_mid_run_people_still_sign_in(site):
             ["redis-server", "--port", str(site.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-    wait_for(lambda: '"redis": "ok"' in status(site.url(site.ports[1]))[1], "healthz to see Redis back", 15)
+    wait_until(
+        lambda: '"redis": "ok"' in status(site.url(site.ports[1]))[1],
+        30,
+        "healthz to see Redis back",
+        ignoring=(OSError,),
+    )
 
 
 def test_a_schema_behind_the_code_gets_503_until_migrated(site):
     """Each worker asks the database again within SCHEMA_CHECK_SECONDS (5): after that every
     page of every worker answers 503, and again 200 once migrated."""
-    every_worker = 6
+
+    def answers() -> set[int]:
+        """The status codes of six requests to each instance, reaching (nearly always) every worker."""
+        return {status(site.url(port, "/login"))[0] for port in site.ports for _ in range(6)}
+
     bin_lms(site, "db", "downgrade")
     try:
-        time.sleep(every_worker)
+        wait_until(lambda: answers() == {503}, 30, "every worker to answer 503 (the schema behind the code)")
         for port in site.ports:
             code, body = status(site.url(port, "/login"), headers={"Accept-Language": "hi"})
             assert code == 503 and 'lang="hi"' in body
@@ -486,8 +495,7 @@ def test_a_schema_behind_the_code_gets_503_until_migrated(site):
             assert code == 503 and '"migrations": "behind"' in body
     finally:
         bin_lms(site, "db", "upgrade")
-    time.sleep(every_worker)
-    assert {status(site.url(port, "/login"))[0] for port in site.ports for _ in range(6)} == {200}
+    wait_until(lambda: answers() == {200}, 30, "every worker to answer 200 again (migrated)")
 
 
 def test_a_reload_under_load_loses_nothing(site):
@@ -501,20 +509,23 @@ def test_a_reload_under_load_loses_nothing(site):
     workers = [threading.Thread(target=load) for _ in range(4)]
     for worker in workers:
         worker.start()
-    time.sleep(1)
-    master = site.processes[f"lms-web@.service{site.ports[0]}"]
-    before = children(master.pid)
-    reload = site.unit("lms-web@.service").read_text()
-    assert "ExecReload=/bin/kill -s HUP $MAINPID" in reload
-    gunicorn = int(
-        subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()[0]
-    )
-    os.kill(gunicorn, signal.SIGHUP)  # what ExecReload does to the unit's main process
-    wait_for(lambda: children(gunicorn) and not children(gunicorn) & before, "new workers", 30)
-    time.sleep(1)
-    stop.set()
-    for worker in workers:
-        worker.join()
+    try:
+        wait_until(lambda: len(codes) >= 30, 60, "30 answers before the reload")
+        master = site.processes[f"lms-web@.service{site.ports[0]}"]
+        before = children(master.pid)
+        reload = site.unit("lms-web@.service").read_text()
+        assert "ExecReload=/bin/kill -s HUP $MAINPID" in reload
+        gunicorn = int(
+            subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()[0]
+        )
+        os.kill(gunicorn, signal.SIGHUP)  # what ExecReload does to the unit's main process
+        wait_until(lambda: children(gunicorn) and not children(gunicorn) & before, 60, "new workers")
+        served = len(codes)
+        wait_until(lambda: len(codes) >= served + 30, 60, "30 answers after the new workers started")
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
     assert len(codes) > 50 and set(codes) == {200}, {code: codes.count(code) for code in set(codes)}
 
 

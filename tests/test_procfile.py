@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from tests.certificates.conftest import complete
 from tests.conftest import add_region, csrf_token_from
 from tests.livehttp import Browser, add_people, publish_sample_course, seeding
 from tests.servers import ROOT, Server, free_port, lms_environment, wait_until_up
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.live
 
@@ -39,15 +39,14 @@ def seed(settings: dict[str, str]) -> None:
             complete(graduate, version)
 
 
-def job_state(browser: Browser, url: str, timeout: float = 60) -> str:
-    """Poll a job page (as its self-refreshing page would) until the job has ended."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def job_state(browser: Browser, url: str, timeout: float = 120) -> str:
+    """Look at a job page (as its self-refreshing page would) until the job has ended; that page."""
+
+    def ended() -> str | None:
         page = browser.get(url).text
-        if 'http-equiv="refresh"' not in page:
-            return page
-        time.sleep(0.5)
-    raise AssertionError(f"the job at {url} did not end within {timeout} s")
+        return page if 'http-equiv="refresh"' not in page else None
+
+    return wait_until(ended, timeout, f"the job at {url} to end", interval=0.5)
 
 
 def test_honcho_runs_web_and_worker_together_and_ctrl_c_stops_both(tmp_path):

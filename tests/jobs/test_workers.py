@@ -3,7 +3,6 @@
 
 import re
 import secrets
-import time
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from lms.certificates import jobs as certificate_jobs
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue
+from lms.clock import utcnow
 from lms.extensions import db
 from lms.jobs import services
 from lms.jobs.models import Job
@@ -21,6 +21,7 @@ from lms.people.models import PasswordSheet
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URI
 from tests.jobs.conftest import graduates
 from tests.servers import job_worker
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.live
 
@@ -65,15 +66,23 @@ def certified(world, version, count: int) -> list[int]:
 
 
 def wait_for(condition, timeout: float, what: str, workers=()) -> None:
-    """Poll the database until the condition holds; fail with the workers' logs if it never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Look at the database until the condition holds; fail with the workers' logs if it never does."""
+
+    def holds():
         db.session.expire_all()
-        if condition():
-            return
-        time.sleep(0.3)
-    logs = "\n".join(worker.log.read_text()[-3000:] for worker in workers)
-    raise AssertionError(f"{what} did not happen within {timeout} s\n{logs}")
+        return condition()
+
+    def logs() -> str:
+        return "\n".join(worker.log.read_text()[-3000:] for worker in workers)
+
+    wait_until(holds, timeout, what, interval=0.3, details=logs)
+
+
+def unheld(job_id: int) -> bool:
+    """Whether nobody holds the job any more: its killed worker's lease has run out, as the
+    next worker's claim sees it (lms.jobs.services.claim)."""
+    ran_out = db.select(Job.id).where(Job.id == job_id, Job.state == "running", Job.lease_until < utcnow())
+    return db.session.execute(ran_out).first() is not None
 
 
 def job(job_id: int) -> Job:
@@ -94,7 +103,7 @@ def test_a_thousand_certificate_zip_survives_a_killed_worker(settings, world, sa
     finally:
         first.kill()  # SIGKILL, half-way
     assert job(zip_job.id).state == "running"
-    time.sleep(3.5)  # its hold on the job runs out
+    wait_for(lambda: unheld(zip_job.id), 60, "the killed worker's hold on the ZIP to run out")
     second = job_worker(settings, tmp_path / "second.log")
     try:
         wait_for(lambda: job(zip_job.id).state == "done", 300, "the ZIP", [second])
@@ -126,7 +135,7 @@ def test_a_killed_import_finishes_all_or_nothing_and_registers_nobody_twice(app,
 
     imported = db.select(db.func.count(User.id)).where(User.name.like("Imported %"))
     assert db.session.execute(imported).scalar() == 0  # nothing half-written
-    time.sleep(3.5)
+    wait_for(lambda: unheld(started.id), 60, "the killed worker's hold on the import to run out")
     second = job_worker(settings, tmp_path / "second.log")
     try:
         wait_for(lambda: job(started.id).state == "done", 300, "the import", [second])
