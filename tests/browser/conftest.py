@@ -1,10 +1,16 @@
-"""A live server and a phone-sized Chromium for browser tests."""
+"""A live server and a phone-sized Chromium for browser tests.
+
+The tests wait for what they check: they assert with Playwright's `expect`, which looks again
+until the page shows what is expected or EXPECT_TIMEOUT passes, and every click that loads a
+page waits for that page (`with page.expect_navigation(...)`). A page read straight after a
+click (`page.content()`, `.inner_text()` in an assert) may be the old page, or none at all
+while the browser is between two: tests/test_waiting.py fails on such reads."""
 
 import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -18,6 +24,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PHONE = {"width": 360, "height": 640}  # a cheap Android phone's screen
+# How long an `expect` looks again before it fails: long enough for a busy CI machine (`make
+# test-stress` runs these tests beside a CPU hog), never reached when the page is right.
+EXPECT_TIMEOUT = 20_000  # milliseconds
+
+expect.set_options(timeout=EXPECT_TIMEOUT)
 
 
 @pytest.fixture
@@ -41,18 +53,44 @@ def browser():
 
 
 @pytest.fixture
-def phone_page(browser):
+def new_page(browser):
+    """Open pages on a phone-sized screen, each in a browser of its own (its own cookies),
+    JavaScript off unless asked; all closed after the test."""
+    contexts = []
+
+    def open_page(javascript: bool = False, **options):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(new_page):
     """A page the size of a cheap Android phone, with JavaScript off."""
-    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page()
 
 
 def sign_in(page, base: str, phone: str, password: str) -> None:
-    """Sign in through the real form."""
+    """Sign in through the real form; return once the home page has loaded."""
     page.goto(f"{base}/login")
     page.get_by_label("Mobile number").fill(phone)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    with page.expect_navigation(url=f"{base}/"):
+        page.get_by_role("button", name="Sign in").click()
+
+
+def layout(page, script: str):
+    """A measurement of the page's layout (a JavaScript expression), taken once the page and
+    its stylesheet have loaded: before that, boxes have no styles and other sizes."""
+    page.wait_for_load_state("load")
+    return page.evaluate(script)
+
+
+def assert_fits_the_screen(page) -> None:
+    """Nothing sticks out sideways on the phone's screen."""
+    width = layout(page, "document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a {PHONE['width']} px screen"

@@ -1,15 +1,24 @@
 """Real Chromium: a trainer edits a lesson, previews it, sees a line-numbered problem,
 fixes it and publishes, with JavaScript off on a phone-sized screen."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from lms.courses.models import CourseVersion
 from lms.extensions import db
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_fits_the_screen, sign_in
 from tests.conftest import PASSWORD
 from tests.courses.test_web import own
 
 pytestmark = pytest.mark.browser
+
+
+def once(text: str) -> re.Pattern:
+    """A pattern for a value holding `text` exactly once (in JavaScript's syntax too)."""
+    found = re.escape(text)
+    return re.compile(rf"^(?![\s\S]*{found}[\s\S]*{found})[\s\S]*{found}")
 
 
 def test_trainer_edits_previews_fixes_and_publishes(world, sample_course, live_server, phone_page):
@@ -17,38 +26,41 @@ def test_trainer_edits_previews_fixes_and_publishes(world, sample_course, live_s
     page = phone_page
     sign_in(page, live_server, world.trainer_kol.phone, PASSWORD)
     page.goto(f"{live_server}/courses/safe-accounts/versions")
-    page.get_by_role("link", name="02-phishing.md").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="02-phishing.md").click()
     editor = page.get_by_label("Markdown")
+    expect(editor).to_have_value(re.compile(re.escape("Links can lie.")))
     text = editor.input_value()
-    assert "Links can lie." in text
 
     editor.fill(
         text.replace("- [x] No", "- [ ] No").replace("Links can lie.", "Links can lie. Always check.")
     )
-    page.get_by_role("button", name="Preview").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
     problem = page.get_by_role("alert")
-    assert (
-        "02-phishing.md:7" in problem.inner_text()
-        and "mark at least one option right" in problem.inner_text()
-    )
-    assert page.locator("#line-7.bad").count() == 1
-    assert "Always check." in page.locator(".preview").inner_text()
+    expect(problem).to_contain_text("02-phishing.md:7")
+    expect(problem).to_contain_text("mark at least one option right")
+    expect(page.locator("#line-7.bad")).to_have_count(1)
+    expect(page.locator(".preview")).to_contain_text("Always check.")
 
-    page.get_by_role("button", name="Publish").click()
-    assert "Not published" in page.content()
-    assert page.get_by_label("Markdown").input_value().count("Always check.") == 1  # the draft was kept
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Not published")).to_be_visible()
+    expect(page.get_by_label("Markdown")).to_have_value(once("Always check."))  # the draft was kept
 
     fixed = page.get_by_label("Markdown").input_value().replace("- [ ] No", "- [x] No")
     page.get_by_label("Markdown").fill(fixed)
-    page.get_by_role("button", name="Preview").click()
-    assert page.get_by_role("alert").count() == 0
-    page.get_by_role("button", name="Publish").click()
-    page.wait_for_url(f"{live_server}/courses/safe-accounts/versions")
-    assert "Published version 2." in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".preview")).to_contain_text("Always check.")  # the new preview is here
+    expect(page.get_by_role("alert")).to_have_count(0)
+    with page.expect_navigation(url=f"{live_server}/courses/safe-accounts/versions"):
+        page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published version 2.")).to_be_visible()
+    assert_fits_the_screen(page)
 
     page.goto(f"{live_server}/courses/safe-accounts/lessons/phishing")
-    assert "Always check." in page.locator("article").inner_text()
+    expect(page.locator("article")).to_contain_text("Always check.")
     db.session.expire_all()
     assert [v.number for v in db.session.execute(db.select(CourseVersion)).scalars()] == [1, 2]
 
@@ -73,16 +85,19 @@ def test_trainer_uploads_reviews_and_decides_about_passes(
     page.goto(f"{live_server}/courses/upload")
     page.get_by_label("Course archive (.zip)").set_input_files(str(archive))
     page.get_by_label("Course it updates").select_option("safe-accounts")
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_url(f"{live_server}/courses/safe-accounts/review")
-    assert "01-passwords.md" in page.content() and page.get_by_role("alert").count() == 0
-    page.get_by_role("button", name="Publish these changes").click()
-    assert "1 sahayak passed safe-password in an earlier version." in page.content()
+    with page.expect_navigation(url=f"{live_server}/courses/safe-accounts/review"):
+        page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator("main")).to_contain_text("01-passwords.md")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish these changes").click()
+    expect(page.get_by_text("1 sahayak passed safe-password in an earlier version.")).to_be_visible()
     page.get_by_label("Ask them to take it again (their completions and certificates stay)").check()
-    page.get_by_role("button", name="Publish").click()
-    page.wait_for_url(f"{live_server}/courses/safe-accounts/versions")
-    assert "Published version 2." in page.content() and "everyone asked to take it again" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    with page.expect_navigation(url=f"{live_server}/courses/safe-accounts/versions"):
+        page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published version 2.")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("everyone asked to take it again")
+    assert_fits_the_screen(page)
     db.session.expire_all()
     rounds = db.session.execute(db.select(Quiz.key, Quiz.round).order_by(Quiz.id.desc()).limit(2)).all()
     assert dict(rounds) == {"safe-password": 2, "phishing": 1}
