@@ -10,6 +10,10 @@ workers = int(os.environ.get("LMS_WEB_WORKERS", "2"))
 # replaced, and the log says which request it was.
 timeout = 30
 graceful_timeout = 25  # `systemctl reload` (HUP) lets running requests finish this long
+# Each worker is replaced after about this many requests (the jitter keeps them from all
+# restarting at once): whatever a worker's memory gathered over time is given back.
+max_requests = 2000
+max_requests_jitter = 200
 # systemd's journal keeps what gunicorn prints: no log files to rotate.
 accesslog = "-"
 errorlog = "-"

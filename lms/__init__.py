@@ -73,7 +73,7 @@ def configure_proxy(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from lms import assets, database, i18n, schema, security, templating
+    from lms import assets, bodies, database, i18n, schema, security, templating
     from lms.auth.loader import init_login
     from lms.extensions import csrf, db, limiter, migrate
     from lms.throttle import (
@@ -81,6 +81,7 @@ def configure_extensions(app: Flask) -> None:
         storage,  # registers the database:// rate-limit storage
     )
 
+    bodies.init_app(app)
     database.init_app(app)
     schema.init_app(app)  # first of the request hooks: the others may query
     migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))

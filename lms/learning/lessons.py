@@ -22,6 +22,7 @@ from lms.learning.models import LessonRead, QuizProgress
 from lms.learning.services import allowed_attempts, out_of_tries, record_read
 
 CONTENT_KEPT = 512  # lessons kept per process (a course has about ten; a few courses are live)
+CONTENT_BUDGET = 16 * 1024 * 1024  # and their bytes (a lesson's source is at most LESSON_MAX_BYTES)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def open_lesson(user: User, slug: str, lesson_slug: str, tokens: dict) -> Lesson
 def lesson_content(version_id: int, content_hash: str, lesson_slug: str) -> LessonContent | None:
     """A lesson of a published version, read once per process (None: no such lesson)."""
     key = (version_id, content_hash, lesson_slug)
-    return kept("lesson_content", key, lambda: _read_content(key), CONTENT_KEPT)
+    return kept("lesson_content", key, lambda: _read_content(key), CONTENT_KEPT, CONTENT_BUDGET)
 
 
 def _read_content(key: tuple) -> LessonContent | None:

@@ -1,12 +1,13 @@
 """Quiz forms without answers: what the browser gets before submission, in attempt order."""
 
+import hashlib
 import random
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.courses.kinds import KINDS
-from lms.kept import kept
+from lms.kept import MISSING, keep, lookup
 
 TOKEN_SALT = "quiz-attempt"  # noqa: S105 (a signing salt, not a secret)
 
@@ -22,12 +23,24 @@ def make_token(user_id: int, quiz_id: int, seed: int, nonce: str) -> str:
 
 
 TOKENS_KEPT = 10_000  # checked tokens remembered per process
+TOKENS_BUDGET = 4 * 1024 * 1024  # and their bytes: keys are digests, values small dicts
+TOKEN_MAX_LENGTH = 256  # a token we sign is about 110 characters; longer ones are not ours
 
 
 def read_token(token: str) -> dict | None:
-    """The token's contents if it was signed here, else None; the answer is kept for the app
-    (checking a signature cost ~50 µs on every lesson page view, and it never changes)."""
-    return kept("quiz_tokens", token, lambda: _checked(token), TOKENS_KEPT)
+    """The token's contents if it was signed here, else None. A good token's contents are kept
+    for the app, keyed by its digest (checking a signature cost ~50 µs on every lesson page
+    view, and it never changes); anything longer than ours is refused unread, and a bad
+    token is never kept, so what anyone sends cannot grow the store."""
+    if not isinstance(token, str) or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    key = hashlib.sha256(token.encode()).digest()
+    payload = lookup("quiz_tokens", key)
+    if payload is MISSING:
+        payload = _checked(token)
+        if payload is not None:
+            keep("quiz_tokens", key, payload, TOKENS_KEPT, TOKENS_BUDGET)
+    return payload
 
 
 def _checked(token: str) -> dict | None:
