@@ -359,6 +359,7 @@ def make_sign_in(user) -> int:
     from lms.extensions import db
 
     sessions.begin(user.id, "Chrome · Android")
+    db.session.commit()
     return db.session.execute(db.select(SignIn.id).filter_by(user_id=user.id)).scalars().first()
 
 

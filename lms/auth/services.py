@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from lms.auth import throttle
 from lms.auth.models import User
 from lms.auth.permissions import may_manage, user_in_scope
-from lms.auth.sessions import end_all
+from lms.auth.sessions import begin, end_all, signed_in_before
 from lms.clock import as_utc, utcnow
 from lms.errors import NotFound
 from lms.extensions import db
@@ -51,21 +51,42 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def sign_in_check(raw_phone: str, password: str, known_here: Callable[[str], bool]) -> User:
-    """authenticate, throttled per number: unless the number is known on this browser
-    (`known_here(phone)`), refuse while it must wait and count a wrong password."""
+def sign_in_check(raw_phone: str, password: str, known_here: Callable[[str], bool], address: str) -> User:
+    """authenticate, each try first taking its place in the sign-in budgets of the number and
+    the address (TooManyTries when spent; only wrong passwords keep their place), and
+    throttled per number: unless the number is known on this browser (`known_here(phone)`) or
+    has never signed in anywhere, refuse while it must wait and count a wrong password."""
     try:
-        phone = normalise_phone(raw_phone)
+        phone, unreadable = normalise_phone(raw_phone), None
     except PhoneError as error:
-        raise AuthError(str(error)) from None
-    known = known_here(phone)
-    if not known and (seconds := throttle.wait_seconds(phone)):
+        phone, unreadable = "invalid", AuthError(str(error))
+    taken = throttle.take_try(phone, address)
+    try:
+        if unreadable is not None:
+            raise unreadable
+        user = _throttled_check(phone, password, known_here)
+    except MustWait:
+        throttle.give_back(taken)
+        raise
+    except AuthError:
+        raise  # a wrong password (or number) keeps its place in the budgets
+    throttle.give_back(taken)
+    return user
+
+
+def _throttled_check(phone: str, password: str, known_here: Callable[[str], bool]) -> User:
+    """authenticate, unless the number must wait; count a wrong password towards the waits.
+    A number known on this browser never waits, nor one that never signed in anywhere (a
+    freshly imported person's one-time password is not held up by others' guesses; an
+    unregistered number is treated alike, so waits do not tell who is registered)."""
+    exempt = known_here(phone) or not signed_in_before(phone)
+    if not exempt and (seconds := throttle.wait_seconds(phone)):
         raise MustWait(seconds)
     try:
         return authenticate(phone, password)
     except AuthError:
-        if not known:
-            throttle.count_failure(phone)  # unregistered numbers too: waits tell nothing
+        if not exempt:
+            throttle.count_failure(phone)
         raise
 
 
@@ -112,33 +133,40 @@ def check_new_password(phone: str, password: str) -> None:
         raise AuthError(_l("Do not use your mobile number in your password."))
 
 
-def change_password(user: User, current: str, new: str, keep_sign_in: int | None = None) -> None:
-    """Replace the user's password after checking the current one; every sign-in of theirs
-    but `keep_sign_in` (the browser they changed it in) ends."""
+def change_password(user: User, current: str, new: str, device: str) -> str:
+    """Replace the user's password after checking the current one. Every sign-in of theirs
+    ends, the browser they changed it in too (a copy of its cookie may be elsewhere), and
+    that browser gets a new one: its key (commits)."""
     if not password_matches(user, current):
         raise AuthError(_l("The current password is wrong."))
     if new == current:
         raise AuthError(_l("Choose a password different from the current one."))
-    _set_own_password(user, new, keep_sign_in)
+    key = _set_own_password(user, new, device)
+    db.session.commit()
+    return key
 
 
-def choose_first_password(user: User, new: str, keep_sign_in: int | None = None) -> None:
+def choose_first_password(user: User, new: str, device: str) -> str:
     """Replace a one-time password the user just signed in with by their own (no current
-    password asked: they typed it a moment ago); every other sign-in ends."""
+    password asked: they typed it a moment ago); every sign-in ends, and this browser gets a
+    new one: its key (commits)."""
     if not user.must_change_password:
         raise AuthError(_l("The current password is wrong."))
     if password_matches(user, new):
         raise AuthError(_l("Choose a password different from the current one."))
-    _set_own_password(user, new, keep_sign_in)
+    key = _set_own_password(user, new, device)
+    db.session.commit()
+    return key
 
 
-def _set_own_password(user: User, new: str, keep_sign_in: int | None) -> None:
-    """Check and store a password the user chose; end every sign-in but `keep_sign_in`."""
+def _set_own_password(user: User, new: str, device: str) -> str:
+    """Check and store a password the user chose, end every sign-in of theirs and open one
+    for `device`: its key (flushes)."""
     check_new_password(user.phone, new)
     user.password_hash = hash_password(new)
     user.must_change_password, user.password_expires_at = False, None
-    end_all(user.id, keep=keep_sign_in)
-    db.session.commit()
+    end_all(user.id)
+    return begin(user.id, device)
 
 
 def one_time_password() -> str:

@@ -7,12 +7,13 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, exists, select, update
 from sqlalchemy.orm import lazyload
 
 from lms.auth.models import SignIn, User
@@ -37,20 +38,49 @@ class KeptSerializerSessions(SecureCookieSessionInterface):
             app.extensions["lms.session_serializer"] = made
         return made[1]
 
+    def save_session(self, app: Flask, session, response) -> None:
+        """Flask's, but never a session cookie set or deleted in answer to a cross-site request
+        that came without one: a form on another site posted here (SameSite keeps the cookie
+        back) would otherwise replace the visitor's session cookie and sign them out."""
+        if not cookieless_cross_site(app):
+            super().save_session(app, session, response)
+
+
+def cookieless_cross_site(app: Flask) -> bool:
+    """Whether this request came from another site and carried no session cookie."""
+    if app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        return False
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    return bool(origin) and urlsplit(origin).netloc != request.host
+
 
 def sign_in(user: User) -> None:
     """Sign the user in on this browser: a new SignIn row, its key in the session cookie."""
-    key = begin(user.id, describe_device(request.user_agent.string))
+    key = begin(user.id, this_device())
+    db.session.commit()
+    use(user, key)
+
+
+def use(user: User, key: str) -> None:
+    """Make this browser's session the sign-in with this key (a new cookie is sent)."""
     session.permanent = True  # stay signed in on a shared phone only as long as configured
     login_user(user)
     session[SESSION_KEY] = key
+    g.pop("sign_in_id", None)  # the old one's, if any: it has ended
+
+
+def this_device() -> str:
+    """This request's browser and system, as the sign-ins page names them."""
+    return describe_device(request.user_agent.string)
 
 
 def begin(user_id: int, device: str) -> str:
-    """Open a sign-in for a user; its key, for the session cookie (commits)."""
+    """Open a sign-in for a user; its key, for the session cookie (flushes)."""
     key = secrets.token_urlsafe(32)
     db.session.add(SignIn(user_id=user_id, key_hash=_hash(key), device=device[:100]))
-    db.session.commit()
+    db.session.flush()
     return key
 
 
@@ -90,6 +120,12 @@ def load(user_id: str) -> User | None:
         session.modified = True  # the cookie's expiry slides with the sign-in's, at most this often
     g.sign_in_id = sign_in_id
     return user
+
+
+def signed_in_before(phone: str) -> bool:
+    """Whether the user with this number ever signed in (False for an unknown number)."""
+    query = select(exists().where(SignIn.user_id == User.id, User.phone == phone))
+    return bool(db.session.execute(query).scalar())
 
 
 def current_id() -> int | None:

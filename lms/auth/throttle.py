@@ -12,6 +12,7 @@ import math
 import time
 
 from flask import Request, Response, current_app
+from limits import parse
 from limits.storage import MemoryStorage
 
 from lms.extensions import limiter
@@ -22,6 +23,40 @@ KNOWN_DAYS = 365
 
 
 FALLBACK_SECONDS = 30  # counting in this process this long before asking the shared storage again
+
+
+class TooManyTries(Exception):
+    """A sign-in budget (per number and address, or per address) is spent for now."""
+
+
+def take_try(phone: str, address: str) -> list[tuple[str, int]]:
+    """A place for one password check in both budgets, LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS and
+    LOGIN_LIMIT_PER_ADDRESS, taken before the password is checked (one atomic increment each,
+    shared by every worker): tries sent at the same moment never pass a budget, as a test
+    first and a count afterwards let them. Returns what was taken, for `give_back` when the
+    try turns out not to count; raises TooManyTries (giving everything back) when spent."""
+    config = current_app.config
+    budgets = [
+        (config["LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS"], f"{phone}:{address}"),
+        (config["LOGIN_LIMIT_PER_ADDRESS"], address),
+    ]
+    taken = []
+    for limit, who in budgets:
+        item = parse(limit)
+        key, seconds = _key("tries", f"{item.amount}/{item.get_expiry()}/{who}"), item.get_expiry()
+        count = _counters("incr", key, seconds)
+        taken.append((key, seconds))
+        if count > item.amount:
+            give_back(taken)
+            raise TooManyTries
+    return taken
+
+
+def give_back(taken: list[tuple[str, int]]) -> None:
+    """Return the places `take_try` took: the try did not count (a right password, a wait)."""
+    for key, seconds in taken:
+        if _counters("get", key) > 0:  # a window that ended meanwhile starts at 0, never below
+            _counters("incr", key, seconds, -1)
 
 
 def wait_seconds(phone: str) -> int:

@@ -1,14 +1,10 @@
 """Sign in, sign out, change password, see and end one's sign-ins."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -24,69 +20,39 @@ from lms.auth import services, sessions, throttle
 from lms.auth.forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from lms.extensions import limiter
 from lms.forms import EmptyForm
-from lms.phones import PhoneError, normalise_phone
+from lms.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def number_and_address_key() -> str:
-    """Rate-limit key: the normalised number being tried from this address."""
-    raw = request.form.get("phone", "")
-    try:
-        phone = normalise_phone(raw)
-    except PhoneError:
-        phone = "invalid"
-    return f"login:{phone}:{get_remote_address()}"
-
-
-def failed_sign_in(_response: Response) -> bool:
-    """Only wrong passwords count (not successes, nor refusals to try): a workshop signing in
-    together spends none of its budget."""
-    return g.get("password_wrong", False)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=failed_sign_in
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_NUMBER_AND_ADDRESS"],
-    key_func=number_and_address_key,
-    methods=["POST"],
-    deduct_when=failed_sign_in,
-)
 def login():
-    """Show the sign-in form; sign in on a valid POST (throttled per number: auth/throttle.py)."""
+    """Show the sign-in form; sign in on a valid POST (budgets per number and address, and per
+    address; waits per number: auth/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form, status = LoginForm(), 200
     if form.validate_on_submit():
         try:
             user = services.sign_in_check(
-                form.phone.data, form.password.data, lambda phone: throttle.known_here(request, phone)
+                form.phone.data,
+                form.password.data,
+                lambda phone: throttle.known_here(request, phone),
+                get_remote_address(),
             )
+        except throttle.TooManyTries:
+            abort(429)
         except services.MustWait as error:
             form.password.errors.append(str(error))
             status = 429
         except services.AuthError as error:
             form.password.errors.append(str(error))
-            g.password_wrong = True
         else:
             sessions.sign_in(user)
             response = redirect(safe_next(request.args.get("next")))
             throttle.remember(request, response, user.phone)
             return response
     return render_template("auth/login.html", form=form), status
-
-
-def safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site (no control characters, which would break
-    the Location header, and no backslash, which browsers read as a slash)."""
-    if target and target.isprintable() and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.home")
 
 
 @bp.post("/logout")
@@ -120,14 +86,15 @@ def change_password():
     if form.validate_on_submit():
         try:
             if first:
-                services.choose_first_password(current_user, form.new.data, sessions.current_id())
+                key = services.choose_first_password(current_user, form.new.data, sessions.this_device())
             else:
-                services.change_password(
-                    current_user, form.current.data, form.new.data, sessions.current_id()
+                key = services.change_password(
+                    current_user, form.current.data, form.new.data, sessions.this_device()
                 )
         except services.AuthError as error:
             form.new.errors.append(str(error))
         else:
+            sessions.use(current_user._get_current_object(), key)  # all ended, this one too: a new key
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -37,18 +37,34 @@ def test_a_copied_cookie_stops_working_when_its_owner_signs_out(app, client, aut
     assert ended.ended_at is not None
 
 
-def test_a_new_password_ends_every_other_sign_in_but_this_one(app, client, auth, world):
+def test_a_new_password_ends_every_sign_in_and_opens_a_new_one_here(app, client, auth, world):
     auth.login(world.sahayak_kol)
     thief = copy_of(app, client)  # the cookie of an earlier sign-in, say a one-time password's
     auth.logout()
     auth.login(world.sahayak_kol)
     other_phone = app.test_client()
     other_phone.post("/login", data={"phone": world.sahayak_kol.phone, "password": PASSWORD})
+    this_browsers_copy = copy_of(app, client)  # issue 25, finding 2: this one was kept
     new = {"current": PASSWORD, "new": "a-new-pass-1", "confirm": "a-new-pass-1"}
     response = client.post("/password", data=new)
     assert response.status_code == 302
-    assert signed_in(client)  # where the password was changed
-    assert not signed_in(other_phone) and not signed_in(thief)
+    assert signed_in(client)  # where the password was changed: on a new sign-in
+    assert not signed_in(other_phone) and not signed_in(thief) and not signed_in(this_browsers_copy)
+    open_ones = db.session.execute(select(SignIn).filter_by(user_id=world.sahayak_kol.id, ended_at=None))
+    assert len(open_ones.all()) == 1
+
+
+def test_choosing_the_first_password_ends_every_sign_in_and_opens_a_new_one_here(app, client, world):
+    from lms.auth.services import give_one_time_password
+
+    password = give_one_time_password(world.sahayak_kol)
+    db.session.commit()
+    client.post("/login", data={"phone": world.sahayak_kol.phone, "password": password})
+    copied = copy_of(app, client)
+    response = client.post("/password", data={"new": "my-own-pass-1", "confirm": "my-own-pass-1"})
+    assert response.status_code == 302
+    assert signed_in(client)
+    assert not signed_in(copied)
 
 
 def test_a_one_time_password_from_a_cell_head_ends_every_sign_in(app, client, auth, world):

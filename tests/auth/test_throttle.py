@@ -43,6 +43,11 @@ def sign_in(app, phone: str, password: str, address: str, client=None):
     return client.post("/login", data=data, environ_base={"REMOTE_ADDR": address})
 
 
+def signed_in_once(app, owner) -> None:
+    """The owner has signed in before, on a phone of their own (waits apply to new browsers)."""
+    assert sign_in(app, owner.phone, PASSWORD, OWNER).status_code == 302
+
+
 def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(make_app, make_user):
     app = make_app(**WAITS | {"LOGIN_FREE_FAILURES_PER_NUMBER": 20})
     with app.app_context():
@@ -57,6 +62,7 @@ def test_guessing_from_many_addresses_meets_growing_waits(make_app, make_user, c
     app = make_app(**WAITS)
     with app.app_context():
         owner = make_user(phone="9830000005")
+        signed_in_once(app, owner)
         for n in range(4):  # 3 free, the 4th starts a wait of a minute
             assert sign_in(app, owner.phone, "guess", f"10.1.0.{n}").status_code == 200
         refused = sign_in(app, owner.phone, PASSWORD, "10.1.0.99")  # even the right password
@@ -94,6 +100,7 @@ def test_a_forged_mark_does_not_pass(make_app, make_user, clock):
     app = make_app(**WAITS)
     with app.app_context():
         owner = make_user(phone="9830000008")
+        signed_in_once(app, owner)
         for n in range(4):
             sign_in(app, owner.phone, "guess", f"10.3.0.{n}")
         forger = app.test_client()
@@ -101,8 +108,23 @@ def test_a_forged_mark_does_not_pass(make_app, make_user, clock):
         assert sign_in(app, owner.phone, PASSWORD, "10.3.0.9", forger).status_code == 429
 
 
-def test_unregistered_numbers_wait_alike(make_app, make_user, clock):
-    """Waits say nothing about whether a number is registered."""
+def test_a_person_who_never_signed_in_is_not_held_up_by_others_guesses(make_app, make_user, clock):
+    """Issue 25, finding 12: 20 wrong passwords a day made a freshly imported person wait up to
+    an hour on their first phone. Waits now apply to new browsers only after a first sign-in."""
+    app = make_app(**WAITS)
+    with app.app_context():
+        fresh = make_user(phone="9830000012")  # imported, never signed in
+        for n in range(12):
+            assert sign_in(app, fresh.phone, "guess", f"10.6.0.{n}").status_code == 200
+        assert sign_in(app, fresh.phone, PASSWORD, "10.6.0.99").status_code == 302  # at once
+        for n in range(4):
+            sign_in(app, fresh.phone, "guess", f"10.6.1.{n}")
+        assert sign_in(app, fresh.phone, PASSWORD, "10.6.1.99").status_code == 429  # now a new phone waits
+
+
+def test_unregistered_numbers_are_answered_alike(make_app, make_user, clock):
+    """Waits say nothing about whether a number is registered: a number nobody has signed in
+    with and an unregistered one meet the same answers."""
     app = make_app(**WAITS)
     with app.app_context():
         registered = make_user(phone="9830000009")

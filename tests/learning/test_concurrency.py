@@ -33,6 +33,7 @@ def test_200_simultaneous_submissions_record_200_attempts(app, sample_course, ma
             state["_user_id"] = str(user.id)
             state["_fresh"] = True
             state[sessions.SESSION_KEY] = sessions.begin(user.id, "test")
+        db.session.commit()
         clients.append((client, quizforms.make_token(user.id, target.id, number, f"n{number}")))
     barrier, statuses, errors = threading.Barrier(WORKSHOP), [], []
 
@@ -69,6 +70,7 @@ def test_forms_sent_at_once_never_record_more_attempts_than_the_limit(app, sampl
         state["_user_id"] = str(user.id)
         state["_fresh"] = True
         state[sessions.SESSION_KEY] = sessions.begin(user.id, "test")
+    db.session.commit()
     tokens = [quizforms.make_token(user.id, target.id, n, f"race{n}") for n in range(RACERS)]
     barrier, locations, errors = threading.Barrier(RACERS), [], []
 
