@@ -3,7 +3,17 @@
 import importlib
 import sys
 
-BENCHMARKS = ("pages", "certificate", "bulk", "render40k", "workshop", "weight", "dashboard", "jobs")
+BENCHMARKS = (
+    "pages",
+    "certificate",
+    "bulk",
+    "render40k",
+    "workshop",
+    "weight",
+    "dashboard",
+    "jobs",
+    "imports",
+)
 
 
 def main(argv: list[str]) -> int:

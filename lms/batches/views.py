@@ -27,9 +27,11 @@ from lms.forms import EmptyForm
 from lms.i18n import current_language
 from lms.ids import as_id, id_number, page_number
 from lms.jobs import services as jobs
+from lms.links import public_url
 from lms.people import jobs as import_jobs
 from lms.people import sheets
-from lms.people.csvfiles import ImportFailed
+from lms.people.budget import imports_budget
+from lms.people.csvfiles import ImportFailed, count_rows
 from lms.people.regions import find_region, picker
 
 bp = Blueprint("batches", __name__)
@@ -206,7 +208,7 @@ def roster_csv(batch_id: int):
 def poster(batch_id: int):
     """A printable poster with the join code and a QR code to the join page."""
     batch = services.get_batch(current_user, batch_id)
-    url = url_for("batches.join", code=batch.join_code, _external=True)
+    url = public_url("batches.join", code=batch.join_code)
     data = poster_pdf(batch, batch.course.live_version, url)
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", download_name=f"batch-{batch.join_code}.pdf"
@@ -215,6 +217,7 @@ def poster(batch_id: int):
 
 @bp.post("/batches/<int:batch_id>/members")
 @login_required
+@imports_budget
 def import_members(batch_id: int):
     """Register people from a CSV into the batch, all or nothing, with a password sheet."""
     batch = services.get_batch(current_user, batch_id)
@@ -224,10 +227,12 @@ def import_members(batch_id: int):
         return redirect(url_for("batches.detail", batch_id=batch_id))
     upload = form.file.data
     data, filename = upload.read(), upload.filename or "upload.csv"
-    if not jobs.inline(import_jobs.data_rows(data)):  # many people: in the background
-        job = import_jobs.start_import(current_user, data, filename, "batch_members", {"batch_id": batch.id})
-        return redirect(url_for("jobs.job", job_id=job.id))
     try:
+        if not jobs.inline(count_rows(data, filename)):  # many people: in the background
+            job = import_jobs.start_import(
+                current_user, data, filename, "batch_members", {"batch_id": batch.id}
+            )
+            return redirect(url_for("jobs.job", job_id=job.id))
         issued, token = sheets.import_with_sheet(
             data, filename, current_user,
             allowed=services.batch_import_rule(current_user, batch), then=services.add_members(batch, current_user),

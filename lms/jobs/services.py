@@ -1,10 +1,11 @@
 """Starting jobs, watching them, and the housekeeping that makes them survive a killed worker."""
 
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale, ngettext
 from sqlalchemy import or_, update
 
 from lms import hooks
@@ -75,11 +76,18 @@ def lease() -> timedelta:
     return timedelta(seconds=current_app.config["JOBS_LEASE_SECONDS"])
 
 
+def abandoned(now: datetime):
+    """The condition of a job running but held by nobody: its worker was cut off."""
+    return (Job.state == "running") & (Job.lease_until < now)
+
+
 def claim(job_id: int) -> Job | None:
-    """Take a job to run it: queued, or running but held by nobody (its worker died); None if
-    another worker holds it or it is finished. Atomic, so two workers never run it at once."""
+    """Take a job to run it: queued, or running but held by nobody (its worker died) fewer than
+    JOBS_MAX_RUNS times; None if another worker holds it, it is finished, or it was cut off
+    that often (it is then failed, saying so). Atomic, so two workers never run it at once."""
     now = utcnow()
-    claimable = or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now))
+    most = current_app.config["JOBS_MAX_RUNS"]
+    claimable = or_(Job.state == "queued", abandoned(now) & (Job.runs < most))
     taken = db.session.execute(
         update(Job)
         .where(Job.id == job_id, claimable)
@@ -87,19 +95,39 @@ def claim(job_id: int) -> Job | None:
         .returning(Job.id)
         .execution_options(synchronize_session=False)
     ).first()
+    if not taken:
+        _give_up(db.select(Job).where(Job.id == job_id, abandoned(now), Job.runs >= most))
     db.session.commit()
     return db.session.get(Job, job_id, populate_existing=True) if taken else None
+
+
+def _give_up(query) -> None:
+    """Fail the jobs the query finds, cut off JOBS_MAX_RUNS times, in each starter's language:
+    a job that kills its worker (out of memory, say) would otherwise block the queue for
+    ever (flushes)."""
+    keep = timedelta(hours=current_app.config["JOBS_KEEP_HOURS"])
+    for job in db.session.execute(query).scalars().all():
+        with force_locale(job.created_by.lang):
+            job.error = ngettext(
+                "The work stopped before its end %(num)d time (the worker was ended, perhaps out of "
+                "memory), so it is not tried again. Try a smaller piece of work, or ask an administrator.",
+                "The work stopped before its end %(num)d times (the worker was ended, perhaps out of "
+                "memory), so it is not tried again. Try a smaller piece of work, or ask an administrator.",
+                job.runs,
+            )
+        job.state, job.lease_until, job.finished_at = "failed", None, utcnow()
+        job.expires_at = job.finished_at + keep
+        current_app.logger.error("job %s (%s) failed: cut off %s times", job.id, job.kind, job.runs)
 
 
 def housekeeping() -> None:
     """Run again the jobs nobody holds (a worker was killed, a queue message lost), remove
     results kept long enough, and let each package clean up (hook "housekeeping", no arguments)."""
     now = utcnow()
+    most = current_app.config["JOBS_MAX_RUNS"]
+    _give_up(db.select(Job).where(abandoned(now), Job.runs >= most))
     stale = db.select(Job.id).where(
-        or_(
-            (Job.state == "running") & (Job.lease_until < now),
-            (Job.state == "queued") & (Job.created_at < now - lease()),
-        )
+        or_(abandoned(now), (Job.state == "queued") & (Job.created_at < now - lease()))
     )
     for job_id in db.session.execute(stale).scalars().all():
         queue.enqueue(job_id)

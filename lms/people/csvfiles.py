@@ -5,11 +5,11 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_babel import format_number, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
-
-MAX_ROWS = 100_000
 
 
 @dataclass
@@ -87,8 +87,8 @@ def _rows(reader, header: list[str], filename: str) -> list[CsvRow]:
                 problems.append(problem(filename, line, f"{hostile[0]}: {CONTROL_CHARACTERS}"))
                 continue
             rows.append(CsvRow(line, {k: v.strip() for k, v in zip(header, record, strict=True)}))
-            if len(rows) > MAX_ROWS:
-                raise ImportFailed([problem(filename, line, _l("too many rows"))])
+            if len(rows) > max_rows():
+                raise ImportFailed([too_many(filename, line)])
     except csv.Error as error:
         problems.append(problem(filename, reader.line_num, error))
     if problems:
@@ -96,3 +96,37 @@ def _rows(reader, header: list[str], filename: str) -> list[CsvRow]:
     if not rows:
         raise ImportFailed([problem(filename, 1, _l("the file has no data rows"))])
     return rows
+
+
+def max_rows() -> int:
+    """The most rows one import takes (IMPORT_MAX_ROWS)."""
+    return int(current_app.config["IMPORT_MAX_ROWS"])
+
+
+def too_many(filename: str, line: int) -> str:
+    """The problem of a file with more rows than one import takes, at the first row too many."""
+    limit = max_rows()
+    message = lazy_ngettext(
+        "more than %(limit)s row: one import takes at most %(limit)s; split the file into smaller ones",
+        "more than %(limit)s rows: one import takes at most %(limit)s; split the file into smaller ones",
+        limit,
+        limit=format_number(limit),
+    )
+    return problem(filename, line, message)
+
+
+def count_rows(data: bytes, filename: str) -> int:
+    """How many data rows a CSV holds as the reader counts them, whatever its line endings
+    (\\n, \\r\\n or \\r alone), blank lines left out; ImportFailed beyond IMPORT_MAX_ROWS.
+    Text that is not UTF-8 or not CSV is counted as far as it reads: the import reports it."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""), strict=True)
+    rows = -1  # the header
+    try:
+        for record in reader:
+            if any(value.strip() for value in record):
+                rows += 1
+                if rows > max_rows():
+                    raise ImportFailed([too_many(filename, reader.line_num)])
+    except csv.Error:
+        pass  # the import itself says where and why
+    return max(rows, 1)

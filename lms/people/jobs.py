@@ -18,7 +18,7 @@ from lms.jobs import services as jobs
 from lms.jobs.models import Job
 from lms.jobs.registry import JobFailed
 from lms.people import sheets
-from lms.people.csvfiles import ImportFailed
+from lms.people.csvfiles import ImportFailed, count_rows
 from lms.people.models import PasswordSheet
 
 INPUT = "input.csv"
@@ -27,18 +27,14 @@ INPUT = "input.csv"
 RULES = "lms.people.import_rules"
 
 
-def data_rows(data: bytes) -> int:
-    """Roughly how many people a CSV holds (its lines but the header), to choose job or not."""
-    return max(data.count(b"\n") - 1, 1)
-
-
 def start_import(
     actor: User, data: bytes, filename: str, rule: str = "", rule_params: dict | None = None
 ) -> Job:
     """A job registering everyone in the CSV (with `rule` for whom, as registered)."""
-    title = ngettext("Registering %(num)d person", "Registering %(num)d people", data_rows(data))
+    rows = count_rows(data, filename)
+    title = ngettext("Registering %(num)d person", "Registering %(num)d people", rows)
     params = {"filename": filename, "rule": rule, "rule_params": rule_params or {}}
-    return jobs.start(actor, "people.import", title, params, data_rows(data), files={INPUT: data})
+    return jobs.start(actor, "people.import", title, params, rows, files={INPUT: data})
 
 
 def register_rule(app: Flask, name: str, make: Callable[[User, dict], tuple[Callable, Callable]]) -> None:
@@ -53,11 +49,11 @@ def run_import(job: Job, progress) -> dict:
     if done is None:
         data = (jobs.folder(job) / INPUT).read_bytes()
         allowed, then = _rule(job)
-        progress.total(job.total)
+        progress.total(2 * job.total)  # a password hashed, then a slip printed, per person
         try:
             issued, _token = sheets.import_with_sheet(
                 data, job.params["filename"], job.created_by, progress=progress.add, allowed=allowed, then=then,
-                token=token,
+                token=token, sheet_progress=progress.add,
             )  # fmt: skip
         except ImportFailed as failed:
             raise JobFailed("\n".join(failed.problems)) from None

@@ -12,8 +12,10 @@ from lms.auth.permissions import in_area, may_manage_role
 from lms.auth.services import check_new_password, give_one_time_password, hash_password
 from lms.extensions import db
 from lms.i18n import language_list, languages
+from lms.names import name_problem
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
+from lms.people.lookalikes import flag_if_imitating
 from lms.people.regions import find_region
 from lms.phones import PhoneError, normalise_phone
 from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
@@ -54,6 +56,8 @@ def check_person(name: str, raw_phone: str, role: str, lang: str, region_code: s
     """Validate one person's details (not yet scope); raise PersonError."""
     if has_control_characters(name or ""):
         raise PersonError(CONTROL_CHARACTERS)
+    if name and name.strip() and (refused := name_problem(name.strip())) is not None:
+        raise PersonError(refused)  # before spaces are tidied, which would hide separators
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME_LENGTH:
         raise PersonError(_l("A name is required (at most 200 characters)."))
@@ -120,6 +124,7 @@ def add_user(person: NewPerson, password: str, creator: User | None = None) -> U
         raise NumberTaken(_l("The number %(phone)s is already registered.", phone=person.phone))
     user = _new_user(person, hash_password(password), creator)
     db.session.flush()
+    flag_if_imitating(creator or user, user)
     return user
 
 
@@ -157,19 +162,19 @@ def import_users(
     before the database is written to (SQLite holds one writer at a time).
     """
     rows = read_csv(data, filename, USER_COLUMNS, OPTIONAL_USER_COLUMNS)
-    registered = registered_phones(row.values["phone"] for row in rows)
     people, problems, first_line = [], [], {}
     for row in rows:
         try:
             person = _check_row(row, actor, allowed)
-            _check_unique(person, row.line, first_line, registered)
-            people.append(person)
+            _check_once_in_file(person, row.line, first_line)
+            people.append((row.line, person))
         except PersonError as error:
             problems.append(problem(filename, row.line, error))
     if problems:
         raise ImportFailed(problems)
+    _refuse_registered(people, filename)
     issued = []
-    for person in people:  # hashing each password is the slow part: report progress
+    for _line, person in people:  # hashing each password is the slow part: report progress
         issued.append(_issue(person, actor))
         if progress:
             progress(1)
@@ -208,13 +213,29 @@ def registered_phones(raw_phones) -> set[str]:
     return found
 
 
-def _check_unique(person: NewPerson, line: int, first_line: dict[str, int], registered: set[str]) -> None:
-    """A number may appear once in the file and must not be registered yet."""
+def _check_once_in_file(person: NewPerson, line: int, first_line: dict[str, int]) -> None:
+    """A number may appear once in the file."""
     if person.phone in first_line:
         raise PersonError(_l("the number is already on line %(line)d", line=first_line[person.phone]))
     first_line[person.phone] = line
-    if person.phone in registered:
-        raise PersonError(_l("The number %(phone)s is already registered.", phone=person.phone))
+
+
+CANNOT_REGISTER = _l(
+    "this number cannot be registered here; if it is already someone's, they sign in with it "
+    "and join a batch with its code"
+)
+
+
+def _refuse_registered(people: list[tuple[int, NewPerson]], filename: str) -> None:
+    """ImportFailed if any number is registered already. Asked only of a file whose every row
+    is otherwise good (such a file registers everyone else), and said in words that do not
+    confirm the number is someone's: a file of numbers is no way to learn who is registered."""
+    registered = registered_phones(person.phone for _line, person in people)
+    problems = [
+        problem(filename, line, CANNOT_REGISTER) for line, person in people if person.phone in registered
+    ]
+    if problems:
+        raise ImportFailed(problems)
 
 
 def _issue(person: NewPerson, actor: User | None) -> Issued:

@@ -14,7 +14,8 @@ from lms.ids import page_number
 from lms.jobs import services as jobs
 from lms.people import editing, queries, sheets
 from lms.people import jobs as import_jobs
-from lms.people.csvfiles import ImportFailed
+from lms.people.budget import imports_budget
+from lms.people.csvfiles import ImportFailed, count_rows
 from lms.people.forms import DeactivateForm, EditPersonForm, ImportUsersForm
 from lms.people.labels import role_name
 from lms.people.regions import picker
@@ -111,17 +112,18 @@ def reset(user_id: int):
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires("import_people")
+@imports_budget
 def import_users():
     """Register people from a CSV file, all or nothing."""
     form, problems = ImportUsersForm(), []
     if form.validate_on_submit():
         upload = form.file.data
         data, filename = upload.read(), upload.filename or "upload.csv"
-        if not jobs.inline(import_jobs.data_rows(data)):  # many people: in the background
-            return redirect(
-                url_for("jobs.job", job_id=import_jobs.start_import(current_user, data, filename).id)
-            )
         try:
+            if not jobs.inline(count_rows(data, filename)):  # many people: in the background
+                return redirect(
+                    url_for("jobs.job", job_id=import_jobs.start_import(current_user, data, filename).id)
+                )
             issued, token = sheets.import_with_sheet(data, filename, current_user)
         except ImportFailed as failure:
             problems = failure.problems

@@ -154,6 +154,39 @@ def test_housekeeping_removes_old_results_and_takes_up_abandoned_jobs(app, clien
     assert client.get(f"/jobs/{zip_job.id}/result").status_code == 404
 
 
+def test_a_job_cut_off_as_often_as_allowed_fails_saying_why_and_is_never_run_again(app, client, auth, world):
+    """Issue 25, finding 3: a worker killed for memory was restarted by housekeeping for ever."""
+    world.head_kol.lang = "hi"
+    cut_off = Job(kind="certificates.render", title="t", params={"ids": []}, created_by_id=world.head_kol.id,
+                  state="running", runs=app.config["JOBS_MAX_RUNS"], lease_until=utcnow() - timedelta(seconds=1))  # fmt: skip
+    once = Job(kind="certificates.render", title="t", params={"ids": []}, created_by_id=world.head_kol.id,
+               state="running", runs=1, lease_until=utcnow() - timedelta(seconds=1))  # fmt: skip
+    db.session.add_all([cut_off, once])
+    db.session.commit()
+    runner.run(cut_off.id)  # a worker that finds it in the queue
+    db.session.refresh(cut_off)
+    assert cut_off.state == "failed" and cut_off.runs == 3 and cut_off.expires_at is not None
+    assert "3 बार" in cut_off.error  # in the starter's language
+    services.housekeeping()
+    db.session.refresh(cut_off)
+    db.session.refresh(once)
+    assert cut_off.state == "failed" and cut_off.runs == 3  # not taken up again
+    assert once.state == "done" and once.runs == 2  # fewer cut-offs: run again
+    auth.login(world.head_kol)
+    page = client.get(f"/jobs/{cut_off.id}").get_data(as_text=True)
+    assert cut_off.error in page
+
+
+def test_housekeeping_fails_a_job_cut_off_as_often_as_allowed(app, world):
+    stuck = Job(kind="certificates.render", title="t", params={"ids": []}, created_by_id=world.admin.id,
+                state="running", runs=3, lease_until=utcnow() - timedelta(seconds=1))  # fmt: skip
+    db.session.add(stuck)
+    db.session.commit()
+    services.housekeeping()
+    db.session.refresh(stuck)
+    assert stuck.state == "failed" and "3 times" in stuck.error
+
+
 def test_jobs_list_shows_every_job(runner, world, crowd, client, auth):
     issue_all(client, auth, world)
     result = runner.invoke(args=["jobs", "list"])

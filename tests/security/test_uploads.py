@@ -20,6 +20,7 @@ from lms.auth.models import User
 from lms.batches.services import create_batch
 from lms.courses.models import Course
 from lms.extensions import db
+from lms.jobs.models import Job
 from tests.conftest import AuthActions
 from tests.courses.samples import COURSE_MD, LESSON_ONE, course_files
 from tests.courses.test_web import make_zip, own, publish_drafts, upload
@@ -223,16 +224,61 @@ def test_a_bad_csv_file_is_refused_clearly_and_registers_nobody(case, route, csv
 
 
 @pytest.mark.parametrize("route", sorted(CSV_ROUTES))
-def test_too_many_rows_are_refused(route, csv_upload, monkeypatch):
-    from lms.people import csvfiles
-
-    monkeypatch.setattr(csvfiles, "MAX_ROWS", 2)
+def test_too_many_rows_are_refused(route, csv_upload, app):
+    app.config["IMPORT_MAX_ROWS"] = 2
     rows = "".join(f"P{n},98300{n:05d},B-KOL-1\n" for n in range(1, 5))
     before = written()
-    assert "people.csv:4: too many rows" in csv_upload(route, f"name,phone,region\n{rows}".encode()).get_data(
-        as_text=True
+    page = csv_upload(route, f"name,phone,region\n{rows}".encode()).get_data(as_text=True)
+    assert (
+        "people.csv:4: more than 2 rows: one import takes at most 2; split the file into smaller ones" in page
     )
     assert written() == before
+
+
+@pytest.mark.parametrize("route", sorted(CSV_ROUTES))
+def test_a_file_over_the_default_cap_is_refused_before_anything_is_hashed(
+    route, csv_upload, app, monkeypatch
+):
+    """Issue 25, finding 3: the importer took 100,000 rows; one import now takes IMPORT_MAX_ROWS."""
+    from lms.people import services
+
+    assert app.config["IMPORT_MAX_ROWS"] == 2_000
+    monkeypatch.setattr(services, "_issue", lambda *args: pytest.fail("a password was made"))
+    rows = "".join(f"P{n},9{n:09d},B-KOL-1\n" for n in range(2_001))
+    page = csv_upload(route, f"name,phone,region\n{rows}".encode()).get_data(as_text=True)
+    assert "people.csv:2002: more than 2,000 rows: one import takes at most 2,000" in page
+
+
+@pytest.mark.parametrize("route", sorted(CSV_ROUTES))
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_rows_are_counted_as_the_reader_reads_them_whatever_the_line_endings(route, ending, csv_upload, app):
+    """Issue 25, finding 4: a file with CR alone counted as one row and ran inside the request."""
+    inline = app.config["JOBS_INLINE_MAX"]
+    rows = ending.join(f"P{n},98300{n:05d},B-KOL-1" for n in range(1, inline + 2))
+    response = csv_upload(route, f"name,phone,region{ending}{rows}{ending}".encode())
+    assert response.status_code == 302 and response.headers["Location"].startswith("/jobs/")
+    job = db.session.execute(db.select(Job)).scalar_one()
+    assert job.title == f"Registering {inline + 1} people" and job.state == "done", job.error
+
+
+def test_uploads_of_people_are_limited_per_account(app, client, auth, world, sample_course):
+    """Issue 25, finding 5: member-CSV validation answered for any number, with no limit."""
+    app.config["IMPORT_LIMIT_PER_ACCOUNT"] = "2 per hour"
+    batch = create_batch(
+        world.trainer_kol, sample_course.course_id, "B", "", date(2026, 12, 1), world.kolkata.id
+    )
+
+    def upload_as_head(path: str) -> int:
+        return client.post(path, data={"file": (io.BytesIO(ROWS.encode()), "people.csv")}).status_code
+
+    auth.login(world.head_kol)
+    assert 429 not in [upload_as_head(f"/batches/{batch.id}/members") for _ in range(2)]
+    assert upload_as_head(f"/batches/{batch.id}/members") == 429
+    assert upload_as_head("/people/import") == 429  # one budget for both forms
+    assert client.get("/people/import").status_code == 200  # reading the form costs nothing
+    client.post("/logout")
+    auth.login(world.admin)  # another account has its own
+    assert upload_as_head("/people/import") != 429
 
 
 @pytest.mark.parametrize("route", sorted(CSV_ROUTES))
