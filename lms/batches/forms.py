@@ -2,17 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import DateField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from lms.forms import Form
+from lms.forms import Form, WholeNumberField
+from lms.ids import id_number
 
 
 class BatchForm(Form):
     """A new batch: course, name, place, date and region."""
 
-    course_id = SelectField(_l("Course"), coerce=int, validators=[InputRequired()])
+    course_id = SelectField(_l("Course"), coerce=id_number, validators=[InputRequired()])
     name = StringField(_l("Batch name"), validators=[DataRequired(), Length(max=200)])
     place = StringField(_l("Place"), validators=[Length(max=200)])
     starts_on = DateField(_l("Date"), validators=[InputRequired()])
@@ -41,7 +42,7 @@ class RegisterForm(Form):
 class LeaderForm(Form):
     """Make a sahayak a batch leader for a course they completed."""
 
-    course_id = IntegerField(validators=[InputRequired()])
+    course_id = WholeNumberField(validators=[InputRequired()])
 
 
 class MembersCsvForm(Form):
@@ -63,7 +64,7 @@ TRIES_CHOICES = [
 class GiveTriesForm(Form):
     """More tries at one quiz for one learner, with the reason."""
 
-    quiz_id = SelectField(_l("Quiz"), coerce=int, validators=[InputRequired()])
+    quiz_id = SelectField(_l("Quiz"), coerce=id_number, validators=[InputRequired()])
     tries = SelectField(_l("Tries"), choices=TRIES_CHOICES, default="1", validators=[InputRequired()])
     reason = StringField(_l("Why (kept in the audit log)"), validators=[DataRequired(), Length(max=300)])
 

@@ -28,7 +28,7 @@ from lms.certificates.pdf import RenderFailed, verify_url
 from lms.config import address_for_this_machine_only
 from lms.extensions import limiter
 from lms.forms import EmptyForm
-from lms.ids import id_number, page_number
+from lms.ids import as_id, id_number, page_number
 from lms.jobs import services as jobs
 from lms.people.labels import region_kind
 from lms.people.regions import find_region, picker
@@ -98,11 +98,7 @@ def issue():
     if request.form.get("all"):
         pairs = [(item.user.id, item.course.id) for item in services.eligible(current_user, **filters())]
     else:
-        pairs = [
-            tuple(int(part) for part in value.split(":"))
-            for value in request.form.getlist("pair")
-            if _pair(value)
-        ]
+        pairs = [pair for value in request.form.getlist("pair") if (pair := _pair(value))]
     if not pairs:
         flash(_("Tick at least one person to issue a certificate to."), "error")
         return redirect(url_for("certificates.index", **request.args))
@@ -130,10 +126,10 @@ def issue():
     return redirect(url_for("certificates.index", **request.args))
 
 
-def _pair(value: str) -> bool:
-    """A `user:course` checkbox value made of two numbers."""
-    parts = value.split(":")
-    return len(parts) == 2 and all(part.isdigit() for part in parts)
+def _pair(value: str) -> tuple[int, int] | None:
+    """A `user:course` checkbox value as two ids, or None when it is not one."""
+    parts = [as_id(part) for part in value.split(":")]
+    return (parts[0], parts[1]) if len(parts) == 2 and None not in parts else None
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -234,8 +230,17 @@ def reissue(code: str):
     return redirect(url_for("people.detail", user_id=old.user_id))
 
 
+# One budget for every way of looking a certificate up (by code or by serial), counted before
+# the look-up; the empty form is free.
+verify_budget = limiter.shared_limit(
+    verify_limit,
+    scope="verify",
+    exempt_when=lambda: request.endpoint == "certificates.verify_form" and not request.args,
+)
+
+
 @bp.get("/verify")
-@limiter.limit(verify_limit)
+@verify_budget
 def verify_form():
     """Type a code (or a serial number) to check a certificate."""
     form = VerifyForm(request.args)
@@ -250,7 +255,7 @@ def verify_form():
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(verify_limit)
+@verify_budget
 def verify(code: str):
     """Public: valid, revoked (when and why) or unknown. Never a phone number."""
     return _verify_page(services.find_by_code(code), code, show_code=True)

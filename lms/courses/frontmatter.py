@@ -31,6 +31,17 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
     return result
 
 
+def _unreadable_line(text: str) -> int:
+    """The file line of the first value that YAML parses but Python cannot hold."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    for _key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        try:
+            yaml.SafeLoader("").construct_object(value, deep=True)
+        except ValueError:
+            return value.start_mark.line + 2
+    return 2
+
+
 def _parse_yaml(text: str, result: FrontMatter) -> None:
     """Fill values and key lines (YAML line 1 is file line 2)."""
     try:
@@ -41,6 +52,9 @@ def _parse_yaml(text: str, result: FrontMatter) -> None:
         line = mark.line + 2 if mark else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         result.problems.append((line, _l("front matter is not valid YAML: %(problem)s", problem=problem)))
+        return
+    except ValueError:  # a value YAML reads but Python cannot hold: a 5,000-digit number, 2026-02-30
+        result.problems.append((_unreadable_line(text), _l("a number or date here cannot be read")))
         return
     if values is None:
         values = {}

@@ -22,6 +22,7 @@ FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 LINK = re.compile(r"(!?)\[[^\[\]]*\]\(\s*<?([^)\[\]\s<>]+)>?(?:\s+[\"'][^)]{0,300})?\)")
 COURSE_KEYS = {"title", "lang", "summary", "pass_mark", "certificate"}
 LESSON_KEYS = {"title", "duration_min"}
+MAX_DURATION = 1_000  # minutes a lesson may say it takes
 ASSET_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
@@ -185,7 +186,11 @@ def _parse_lessons(course: CourseSource, texts: dict[str, str]) -> None:
         values, lines, body, start = _front_matter(course, path, texts[path], LESSON_KEYS, {"title"})
         check = _Checker(course, path, lines)
         lesson = LessonSource(
-            path, number, slug, check.text(values, "title"), check.positive(values, "duration_min")
+            path,
+            number,
+            slug,
+            check.text(values, "title"),
+            check.positive(values, "duration_min", MAX_DURATION),
         )
         lesson.parts = _split_quizzes(course, path, body, start)
         course.lessons.append(lesson)
@@ -303,10 +308,12 @@ class _Checker:
             return default
         return value
 
-    def positive(self, values: dict, key: str) -> int | None:
+    def positive(self, values: dict, key: str, high: int) -> int | None:
         value = values.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            self._problem(key, _l("%(key)s must be a whole number, 1 or more", key=key))
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high
+        ):
+            self._problem(key, _l("%(key)s must be a whole number from 1 to %(high)d", key=key, high=high))
             return None
         return value
 

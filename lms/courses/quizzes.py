@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from lms.courses.kinds import kind_of
+from lms.ids import whole_number
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+MAX_ATTEMPTS = 100  # tries a quiz may allow
+LARGEST_ANSWER = 1e15  # a numeric answer or tolerance: beyond this a float loses whole units
 OPTION = re.compile(r"^- \[([ xX])\](?: (.*))?$")
 OPTION_TYPO = re.compile(r"^\s*[-*+]\s*\[[^\]]*\]")
 ATTRIBUTES = ("id", "pass_mark", "attempts", "shuffle")
@@ -111,13 +114,15 @@ def _set_attribute(quiz: QuizBlock, key: str, value: str):
             return _l("quiz id %(value)r: use lowercase letters, digits and hyphens", value=value)
         quiz.key = value
     elif key == "pass_mark":
-        if not value.isdigit() or not 0 <= int(value) <= 100:
+        try:
+            quiz.pass_mark = whole_number(value, 0, 100)
+        except ValueError:
             return _l("pass_mark must be a whole number from 0 to 100")
-        quiz.pass_mark = int(value)
     elif key == "attempts":
-        if not value.isdigit() or int(value) < 1:
-            return _l("attempts must be a whole number, 1 or more")
-        quiz.attempts = int(value)
+        try:
+            quiz.attempts = whole_number(value, 1, MAX_ATTEMPTS)
+        except ValueError:
+            return _l("attempts must be a whole number from 1 to %(high)d", high=MAX_ATTEMPTS)
     elif value in ("true", "false"):
         quiz.shuffle = value == "true"
     else:
@@ -207,6 +212,9 @@ def _add_answer(question: Question, text: str, number: int, problems) -> None:
         value, _, tolerance = (part.strip() for part in text.partition("+-"))
         if not (NUMBER.match(value) and NUMBER.match(tolerance)) or float(tolerance) < 0:
             problems.append((number, _l("a numeric answer is written NUMBER +- TOLERANCE, e.g. = 42 +- 0")))
+            return
+        if not all(abs(float(part)) <= LARGEST_ANSWER for part in (value, tolerance)):
+            problems.append((number, _l("a numeric answer and its tolerance must be at most 10^15")))
             return
         question.value, question.tolerance = float(value), float(tolerance)
         return

@@ -167,6 +167,9 @@ def _publish(course, back: str):
     except services.DraftsChanged:
         flash(_("The drafts changed meanwhile. Check the quizzes again before publishing."), "error")
         return render_template("courses/decide.html", course=course, plan=plan, form=EmptyForm())
+    except CourseInvalid:  # found only while rendering (a lesson over the time budget): now listed
+        flash(_("Not published: the course has problems (listed below). Your draft is saved."), "error")
+        return redirect(back)
     _flash_outcome(outcome)
     return redirect(url_for("courses.versions", slug=course.slug))
 

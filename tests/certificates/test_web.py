@@ -208,6 +208,19 @@ def test_verification_is_rate_limited(make_app):
         assert client.get("/verify/AAAAABBBBBCCCCD").status_code == 429
 
 
+def test_codes_and_serials_share_one_verification_budget(make_app):
+    """Issue 25, finding 12: /verify and /verify/<code> had a budget each (twice the limit)."""
+    app = make_app(VERIFY_LIMIT_PER_ADDRESS="4 per minute")
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/verify").status_code == 200  # the empty form costs nothing
+        for n in range(2):
+            assert client.get(f"/verify/AAAAABBBBBCCCC{n}").status_code == 404
+            assert client.get(f"/verify?code=DS-2026-00000{n + 1}").status_code == 404
+        assert client.get("/verify?code=DS-2026-000009").status_code == 429
+        assert client.get("/verify/AAAAABBBBBCCCCD").status_code == 429
+
+
 def test_batch_zip_streams_every_valid_certificate(client, auth, graduates, sample_course, issued):
     batch = create_batch(
         graduates.trainer_kol, sample_course.course_id, "B", "", date(2026, 12, 1), graduates.kolkata.id
