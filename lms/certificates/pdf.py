@@ -13,6 +13,7 @@ from lms.certificates.artwork import png_of
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.files import PRIVATE_FILE, private_folder, write_atomic
+from lms.links import public_url
 from lms.pdf import render_pdf
 from lms.people.labels import role_name
 from lms.qr import qr_print_png_data_uri
@@ -53,7 +54,7 @@ def current_version() -> str:
 
 def verify_url(code: str) -> str:
     """The public verification URL printed and encoded in the QR code."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
+    return public_url("certificates.verify", code=code)
 
 
 @cache
