@@ -23,6 +23,7 @@ from lms.learning import quizforms
 from lms.learning.grading import grade
 from lms.learning.models import Attempt, Completion, LessonRead, PendingAnswers, QuizProgress
 from lms.people.milestones import mark_milestone
+from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
 class QuizRefused(Exception):
@@ -259,7 +260,10 @@ def _submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Att
     quiz = db.session.get(Quiz, payload["q"])
     if quiz is None:
         raise QuizRefused(_l("This quiz form is not valid any more. Open the lesson again."))
-    return _record(user, quiz, token, payload["s"], read_answers(quiz.spec))
+    answers = read_answers(quiz.spec)
+    if any(isinstance(answer, str) and has_control_characters(answer) for answer in answers.values()):
+        raise QuizRefused(CONTROL_CHARACTERS)  # before a try is taken: nothing is spent
+    return _record(user, quiz, token, payload["s"], answers)
 
 
 def _attempt_with(token: str) -> Attempt:

@@ -15,6 +15,7 @@ from lms.auth.sessions import end_all
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.people.labels import role_name
+from lms.people.lookalikes import flag_if_imitating
 from lms.people.services import PersonError, check_person
 
 MAX_REASON = 300
@@ -55,6 +56,8 @@ def edit_person(actor: User, person_id: int, name: str, phone: str, region_code:
         actor, "person.edit", f"user:{person.id}",
         {"before": {f: before[f] for f in changed}, "after": {f: after[f] for f in changed}},
     )  # fmt: skip
+    if "name" in changed:
+        flag_if_imitating(actor, person)
     try:
         db.session.commit()
     except IntegrityError:  # the number was taken by someone at this very moment
