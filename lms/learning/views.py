@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, user_logged_in
 from lms.courses import services as courses
 from lms.extensions import csrf, limiter
 from lms.learning import lessons, quizforms, services
+from lms.redirects import back
 
 bp = Blueprint("learning", __name__)
 PENDING = "pending_answers"
@@ -60,7 +61,7 @@ def submit():
         )
     except services.QuizRefused as refused:
         flash(str(refused), "error")
-        return redirect(request.referrer or url_for("main.home"))
+        return redirect(back())
     session.get("quiz_tokens", {}).pop(str(attempt.quiz_id), None)
     session.modified = True
     return redirect(url_for("learning.result", attempt_id=attempt.id))

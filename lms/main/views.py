@@ -4,10 +4,10 @@ from flask import Blueprint, redirect, render_template, session
 from flask_login import current_user, login_required
 
 from lms.auth.models import Role
-from lms.auth.views import safe_next
 from lms.main.forms import LanguageForm
 from lms.main.services import home_figures, sahayak_home
 from lms.people import services as people_services
+from lms.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
