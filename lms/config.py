@@ -46,7 +46,12 @@ class Defaults:
     # (lms/auth/sessions.py, every SEEN_EVERY): not re-signed on every response.
     SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: slow phones keep forms open
+    IMPORT_MAX_ROWS = 2_000  # people in one CSV import (web, job or command line): split larger files
+    IMPORT_LIMIT_PER_ACCOUNT = "30 per hour"  # CSV uploads of people (imports, batch members) per account
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
+    # Any other body (forms) and each text field of an upload; the editor posts a whole lesson:
+    # LESSON_MAX_BYTES of Bengali, percent-encoded, is three times as long (lms/bodies.py).
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     CERTIFICATE_ART_MAX_BYTES = 2_000_000  # an emblem or signature as uploaded (PNG or JPEG)
     RATELIMIT_STORAGE_URI = "database://"  # shared by every worker; redis://… for several machines
     RATELIMIT_HEADERS_ENABLED = True
@@ -78,6 +83,7 @@ class Defaults:
     JOBS_KEEP_HOURS = 72  # how long finished jobs' results (ZIPs, sheets) are kept
     JOBS_STALLED_MINUTES = 5  # /healthz says "stalled" when a job waits longer for a worker
     JOBS_LEASE_SECONDS = 120  # a job whose worker shows no progress for this long is run again
+    JOBS_MAX_RUNS = 3  # …at most this many times in all: then it fails, saying why (a crash a time)
     USERS_PER_PAGE = 50
 
 

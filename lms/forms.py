@@ -2,12 +2,13 @@
 our Bengali and Hindi catalogues (WTForms ships no bn or hi translations)."""
 
 from flask import current_app, g, session
-from flask_babel import get_translations, gettext, lazy_ngettext
+from flask_babel import format_number, get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
 
+from lms.ids import MAX_ID, whole_number
 from lms.kept import kept
 from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
@@ -25,6 +26,7 @@ class _BabelTranslations:
 
 _TRANSLATIONS = _BabelTranslations()
 CSRF_TOKENS_KEPT = 10_000  # signed tokens kept per process (one a session seen lately)
+CSRF_TOKENS_BUDGET = 4 * 1024 * 1024  # their bytes (keys come from signed cookies, values are ours)
 
 
 def csrf_token() -> str:
@@ -34,7 +36,7 @@ def csrf_token() -> str:
     raw = session.get("csrf_token")
     if raw is None or "csrf_token" in g or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()  # a new session's first token, or one already made for this request
-    token = kept("csrf_tokens", raw, generate_csrf, CSRF_TOKENS_KEPT)
+    token = kept("csrf_tokens", raw, generate_csrf, CSRF_TOKENS_KEPT, CSRF_TOKENS_BUDGET)
     g.csrf_token = token
     return token
 
@@ -61,6 +63,29 @@ class Form(FlaskForm):
 
 class EmptyForm(Form):
     """A POST-only button: carries nothing but the CSRF token."""
+
+
+class WholeNumberField(IntegerField):
+    """A whole number as lms/ids.py reads them, from `low` to `high` (an id by default)."""
+
+    def __init__(self, label=None, validators=None, low: int = 1, high: int = MAX_ID, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist: list) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = whole_number(valuelist[0], self.low, self.high)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                gettext(
+                    "Enter a whole number from %(low)s to %(high)s.",
+                    low=format_number(self.low),
+                    high=format_number(self.high),
+                )
+            ) from None
 
 
 # WTForms' messages that our forms can show, listed so `make extract-messages` finds them.

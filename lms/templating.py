@@ -13,6 +13,7 @@ from lms.forms import csrf_token
 from lms.i18n import catalogue, current_language, date_in_words
 from lms.kept import kept
 from lms.people.labels import region_kind, role_name
+from lms.people.lookalikes import imitated_staff
 from lms.phones import format_phone
 
 
@@ -38,6 +39,7 @@ def question_kind(name: str) -> Kind:
 
 QUESTIONS_KEPT = 20_000  # rendered questions kept per process (a few hundred a course)
 LESSON_PARTS_KEPT = 1_000  # lessons × languages × mount points
+FRAGMENTS_BUDGET = 16 * 1024 * 1024  # bytes of each of those two stores
 
 
 def quiz_questions(quiz, questions: list[dict]) -> Markup:
@@ -53,7 +55,7 @@ def quiz_questions(quiz, questions: list[dict]) -> Markup:
         def render(question=question, position=position) -> str:
             return render_template("learning/_question.html", quiz=quiz, question=question, position=position)
 
-        rendered.append(kept("quiz_questions", key, render, QUESTIONS_KEPT))
+        rendered.append(kept("quiz_questions", key, render, QUESTIONS_KEPT, FRAGMENTS_BUDGET))
     return Markup("".join(rendered))  # noqa: S704 (escaped by Jinja)
 
 
@@ -68,7 +70,7 @@ def lesson_parts(lesson) -> tuple[tuple[Markup, str | None], ...]:
         pieces.append(None)  # the last piece of HTML has no quiz after it
         return tuple((Markup(pieces[i]), pieces[i + 1]) for i in range(0, len(pieces) - 1, 2))  # noqa: S704
 
-    return kept("lesson_parts", key, render, LESSON_PARTS_KEPT)
+    return kept("lesson_parts", key, render, LESSON_PARTS_KEPT, FRAGMENTS_BUDGET)
 
 
 def plain_lazy_text(value):
@@ -88,6 +90,7 @@ def grouped_ngettext(singular: str, plural: str, count: int, /, **variables) -> 
 CSRF_MARK = "@@csrf@@"  # where a kept header takes each request's CSRF token
 NEXT_MARK = "@@next@@"  # and the path the language buttons come back to
 HEADERS_KEPT = 100  # languages × roles (or signed out) × mount points
+HEADERS_BUDGET = 2 * 1024 * 1024  # a header is a few kilobytes
 
 
 def page_header() -> Markup:
@@ -102,7 +105,7 @@ def page_header() -> Markup:
             "main/_header.html", csrf_mark=CSRF_MARK, next_mark=NEXT_MARK, signed_in=role is not None
         )
 
-    header = kept("headers", key, render, HEADERS_KEPT)
+    header = kept("headers", key, render, HEADERS_KEPT, HEADERS_BUDGET)
     back = request.full_path.rstrip("?") if request.method == "GET" else ""
     return Markup(header.replace(CSRF_MARK, csrf_token()).replace(NEXT_MARK, escape(back)))  # noqa: S704 (escaped: the template and the path; the token is URL-safe)
 
@@ -117,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(question_kind)
     app.add_template_global(quiz_questions)
     app.add_template_global(lesson_parts)
+    app.add_template_global(imitated_staff)
     app.add_template_filter(quiz_parts, "quiz_parts")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(role_name, "role_name")

@@ -10,7 +10,7 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 # layer); the root package (create_app) is the composition root and imports everything.
 LAYERS = [
     {
-        "config", "extensions", "clock", "files", "phones", "readable", "spreadsheets", "qr", "pdf", "ids", "plaintext",
+        "config", "extensions", "clock", "files", "phones", "readable", "spreadsheets", "qr", "pdf", "ids", "plaintext", "bodies", "links", "redirects", "names",
         "forms", "errors", "database", "paging", "i18n", "security", "assets", "hooks", "backup", "images", "kept", "schema",
         "throttle",
     },

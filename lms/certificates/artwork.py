@@ -19,6 +19,8 @@ from lms.errors import NotFound
 from lms.extensions import db
 from lms.images import PictureRefused, clean_picture
 from lms.kept import kept
+from lms.names import name_problem
+from lms.people.lookalikes import imitated_staff
 from lms.people.regions import find_region, path_ids
 
 ART_KINDS = {"emblem": _l("Emblem"), "signature": _l("Signature")}
@@ -100,10 +102,13 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
     place = place_for(actor, code)
     if kind not in ART_KINDS:
         raise ArtError({"kind": _l("Choose an emblem or a signature.")})
+    refused = name_problem(signatory.strip()) if signatory and signatory.strip() else None
     signatory = " ".join((signatory or "").split())
     problems = {}
     if kind == "signature" and not signatory:
         problems["signatory"] = _l("Write whose signature it is, as it should be printed under it.")
+    elif kind == "signature" and refused is not None:
+        problems["signatory"] = refused
     config = current_app.config
     try:
         picture = clean_picture(data, config["CERTIFICATE_ART_MAX_BYTES"], PRINT_BOXES[kind])
@@ -134,7 +139,7 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
         actor,
         f"certificate_art.{kind}",
         place.code or "programme",
-        {"art_id": art.id, "signatory": art.signatory},
+        {"art_id": art.id, "signatory": art.signatory, "looks_like": imitated_staff(art.signatory)},
     )
     db.session.commit()
     return art
@@ -224,9 +229,10 @@ def missing_for(actor: User) -> list[str]:
 
 
 PICTURES_KEPT = 1_000  # stored pictures kept per process (a few per region that has its own)
+PICTURES_BUDGET = 16 * 1024 * 1024  # and their bytes (a picture is at most 2 MB)
 
 
 def png_of(art_id: int) -> bytes | None:
     """The stored picture (kept per app: a picture never changes once stored)."""
     query = select(CertificateArt.png).filter_by(id=art_id)
-    return kept("art_png", art_id, lambda: db.session.execute(query).scalar(), PICTURES_KEPT)
+    return kept("art_png", art_id, lambda: db.session.execute(query).scalar(), PICTURES_KEPT, PICTURES_BUDGET)
