@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 # C0 and C1 controls, DEL, the bidi marks, embeddings, overrides and isolates, and the tag
 # characters (invisible copies of ASCII); text of several lines (a lesson, a reason) may hold
 # tabs and line breaks.
-FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]")
+FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+)
 FORBIDDEN_IN_LINES = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
 )

@@ -14,5 +14,8 @@ def account_key() -> str:
 
 
 imports_budget = limiter.shared_limit(
-    lambda: current_app.config["IMPORT_LIMIT_PER_ACCOUNT"], scope="imports", key_func=account_key, methods=["POST"]
+    lambda: current_app.config["IMPORT_LIMIT_PER_ACCOUNT"],
+    scope="imports",
+    key_func=account_key,
+    methods=["POST"],
 )

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lms.extensions import db
 from tests.browser.conftest import assert_fits_the_screen, layout
 from tests.conftest import PASSWORD
 
@@ -51,7 +52,10 @@ def test_language_switch_works_without_javascript(live_server, phone_page):
 @pytest.mark.parametrize("lang", ["bn", "hi"])
 def test_the_header_leaves_a_phone_screen_for_the_page(lang, world, live_server, phone_page):
     """Issue 16: on a 640 px high phone the header and language bar took ~290 px. The
-    language switch now sits beside the brand: the whole header is three short rows."""
+    language switch now sits beside the brand: the whole header is three short rows. Measured
+    in the language the admin reads in (the account's language wins once signed in)."""
+    world.admin.lang = lang
+    db.session.commit()
     page = phone_page
     page.goto(f"{live_server}/login")
     with page.expect_navigation():
@@ -60,6 +64,7 @@ def test_the_header_leaves_a_phone_screen_for_the_page(lang, world, live_server,
     page.locator("#password").fill(PASSWORD)
     with page.expect_navigation(url=f"{live_server}/"):
         page.locator("button.primary").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     top = layout(page, "document.querySelector('main').getBoundingClientRect().top")
     assert top <= 120, f"the page starts {top} px down a 640 px screen"  # was 145
     assert_fits_the_screen(page)
