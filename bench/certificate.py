@@ -1,6 +1,6 @@
 """One certificate render against a bare WeasyPrint one-line PDF, in the same process.
 
-Both reuse one FontConfiguration, as every render in a process does (`lms/pdf.py`); the bare
+Both reuse one FontConfiguration, as every render in a process does (`lms/core/pdf.py`); the bare
 PDF with a new one per call, the yardstick before, is printed for comparison. Also timed, for
 context: the same certificates carrying an emblem and a signature, and a plain page of as many
 one-line paragraphs as a certificate prints, with the same reused fonts and no QR code (the
@@ -29,9 +29,9 @@ from lms.auth.models import User
 from lms.certificates import artwork, services
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import render_certificate
+from lms.core.pdf import _font_config, _fonts_stylesheet
+from lms.core.qr import qr_print_png_data_uri
 from lms.extensions import db
-from lms.pdf import _font_config, _fonts_stylesheet
-from lms.qr import qr_print_png_data_uri
 from tests.pictures import picture
 
 ROUNDS = 40

@@ -6,13 +6,13 @@ from pathlib import Path
 from lms import create_app
 from lms.auth.models import User
 from lms.certificates.services import issue
+from lms.core.schema import stamp_head
 from lms.courses.services import check_folder, publish
 from lms.demo.cli import REGIONS_CSV
 from lms.extensions import db
 from lms.learning.models import Completion
 from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user
-from lms.schema import stamp_head
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["অনুপম মুখোপাধ্যায়", "राजेश कुमार शर्मा", "Mary D'Souza"]

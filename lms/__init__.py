@@ -9,8 +9,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import address_for_this_machine_only, load_config
-from lms.files import foreign_owner, owner_name
-from lms.ids import IdConverter
+from lms.core.files import foreign_owner, owner_name
+from lms.core.ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_proxy(app)
     app.url_map.converters["int"] = IdConverter  # before any route: <int:id> bounded to what ids hold
     configure_extensions(app)
-    register_blueprints(app)
-    register_hooks(app)
-    register_jobs(app)
-    register_commands(app)
+    install_features(app)
+    install_plumbing(app)
     return app
 
 
@@ -73,20 +71,21 @@ def configure_proxy(app: Flask) -> None:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from lms import assets, bodies, database, i18n, schema, security, templating
+    from lms import templating
     from lms.auth.loader import init_login
-    from lms.extensions import csrf, db, limiter, migrate
-    from lms.throttle import (
+    from lms.core import assets, bodies, database, i18n, schema, security, transactions
+    from lms.core.throttle import (
         checks,
-        storage,  # registers the database:// rate-limit storage
+        storage,  # noqa: F401 (importing it registers the database:// rate-limit storage)
     )
+    from lms.extensions import csrf, db, limiter, migrate
 
     bodies.init_app(app)
     database.init_app(app)
+    transactions.init_app(app)
     schema.init_app(app)  # first of the request hooks: the others may query
     migrate.init_app(app, db, render_as_batch=True, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    storage.init_app(app)
     limiter.init_app(app)
     checks.init_app(app)
     init_login(app)
@@ -96,74 +95,58 @@ def configure_extensions(app: Flask) -> None:
     assets.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Attach each feature's views."""
-    from lms import errors, health, metrics
-    from lms.auth.views import bp as auth_bp
-    from lms.batches.views import bp as batches_bp
-    from lms.certificates.views import bp as certificates_bp
-    from lms.courses.views import bp as courses_bp
-    from lms.jobs.views import bp as jobs_bp
-    from lms.learning import views as learning
-    from lms.main.views import bp as main_bp
-    from lms.people.views import bp as people_bp
-    from lms.reports.views import bp as reports_bp
+def features() -> list:
+    """The domain packages' features, bottom layer first (docs/architecture.md)."""
+    from lms.auth.feature import feature as auth
+    from lms.batches.feature import feature as batches
+    from lms.certificates.feature import feature as certificates
+    from lms.courses.feature import feature as courses
+    from lms.demo.feature import feature as demo
+    from lms.jobs.feature import feature as jobs
+    from lms.learning.feature import feature as learning
+    from lms.main.feature import feature as main
+    from lms.people.feature import feature as people
+    from lms.reports.feature import feature as reports
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(courses_bp)
-    app.register_blueprint(learning.bp)
-    app.register_blueprint(batches_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(jobs_bp)
-    learning.init_app(app)
+    return [auth, jobs, people, courses, learning, batches, certificates, reports, main, demo]
+
+
+def install_features(app: Flask) -> None:
+    """Plug each domain package in: its views, commands, kinds of job, answers to the
+    questions of the packages below it, permission rules and anything else it sets up."""
+    from lms.auth import permissions
+    from lms.core import hooks
+    from lms.jobs import registry
+
+    for feature in features():
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for command in feature.commands:
+            app.cli.add_command(command)
+        for kind, work in feature.jobs.items():
+            registry.register(app, kind, work)
+        for question, answer in feature.answers:
+            hooks.register(app, question, answer)
+        for name, check in feature.rules.items():
+            permissions.add_rule(app, name, check, feature.name)
+        if feature.setup is not None:
+            feature.setup(app)
+
+
+def install_plumbing(app: Flask) -> None:
+    """What the app has beside its domain packages: health and metrics, error pages, the
+    backup commands, `flask permissions`, and the rate-limit counters' housekeeping."""
+    from lms import health, metrics
+    from lms.auth.cli import permissions_command
+    from lms.core import errors, hooks
+    from lms.core.backup import backup_command, restore_command
+    from lms.core.throttle import storage
+    from lms.jobs import asks as jobs
+
     app.register_blueprint(health.bp)
     metrics.init_app(app)
     errors.init_app(app)
-
-
-def register_hooks(app: Flask) -> None:
-    """Let packages answer the questions of the packages below them (lms/hooks.py)."""
-    from lms.batches import hooks as batch_hooks
-    from lms.certificates import hooks as certificate_hooks
-    from lms.learning import hooks as learning_hooks
-    from lms.reports import hooks as report_hooks
-
-    learning_hooks.init_app(app)
-    batch_hooks.init_app(app)
-    certificate_hooks.init_app(app)
-    report_hooks.init_app(app)
-
-
-def register_jobs(app: Flask) -> None:
-    """The background job queue, and the kinds of jobs each package runs on it."""
-    from lms.certificates import jobs as certificate_jobs
-    from lms.jobs import queue
-    from lms.people import jobs as people_jobs
-
-    queue.init_app(app)
-    certificate_jobs.init_app(app)
-    people_jobs.init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    """Attach the `flask` command groups."""
-    from lms.backup import backup_command, restore_command
-    from lms.certificates.cli import certificates_cli
-    from lms.courses.cli import courses_cli
-    from lms.demo.cli import demo_command
-    from lms.jobs.cli import jobs_cli
-    from lms.people.cli import regions_cli, users_cli
-    from lms.reports.cli import reports_cli
-
-    app.cli.add_command(regions_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(certificates_cli)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(reports_cli)
-    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(permissions_command)
+    hooks.register(app, jobs.housekeeping, storage.remove_expired)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from lms.files import private_folder, write_atomic
+from lms.core.files import private_folder, write_atomic
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
 REDIS_TIMEOUT_SECONDS = 1
@@ -50,7 +50,7 @@ class Defaults:
     IMPORT_LIMIT_PER_ACCOUNT = "30 per hour"  # CSV uploads of people (imports, batch members) per account
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # room for a course .zip with its images
     # Any other body (forms) and each text field of an upload; the editor posts a whole lesson:
-    # LESSON_MAX_BYTES of Bengali, percent-encoded, is three times as long (lms/bodies.py).
+    # LESSON_MAX_BYTES of Bengali, percent-encoded, is three times as long (lms/core/bodies.py).
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     CERTIFICATE_ART_MAX_BYTES = 2_000_000  # an emblem or signature as uploaded (PNG or JPEG)
     RATELIMIT_STORAGE_URI = "database://"  # shared by every worker; redis://… for several machines

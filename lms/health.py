@@ -3,7 +3,7 @@ instance can serve pages.
 
 - `database`: a trivial query, asked every time (`ok` / `unavailable`);
 - `migrations`: the database's schema against the code's (`ok` / `behind` / `ahead` /
-  `unknown`, lms/schema.py);
+  `unknown`, lms/core/schema.py);
 - `redis`: the rate-limit counters' Redis, when RATELIMIT_STORAGE_URI names one (`ok` /
   `unavailable`: sign-in and every page still work, counting in each process meanwhile);
 - `jobs`: the background-job queue (`ok` / `unavailable` / `stalled`: a job has waited more
@@ -20,10 +20,10 @@ import time
 from flask import Blueprint, Response, current_app
 
 from lms.config import redis_limits
-from lms.database import database_ok
+from lms.core.database import database_ok
+from lms.core.schema import BEHIND, CURRENT, schema_state
 from lms.extensions import limiter
 from lms.jobs.health import jobs_state
-from lms.schema import BEHIND, CURRENT, schema_state
 
 bp = Blueprint("health", __name__)
 

@@ -98,7 +98,7 @@ class ProgrammeCollector:
             for role in Role:
                 people.add_metric([str(role)], counts.get(str(role), 0))
             yield people
-            sahayaks = (User.role == Role.SAHAYAK.value) & User.active
+            sahayaks = User.is_learner & User.active
             yield _gauge("lms_sahayaks_completed", "Active sahayaks who completed a course.",
                          select(func.count()).where(sahayaks, User.completed_at.is_not(None)))  # fmt: skip
             yield _gauge("lms_sahayaks_certified", "Active sahayaks with a certificate.",

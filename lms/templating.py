@@ -7,14 +7,14 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from lms.auth import permissions
+from lms.core.forms import csrf_token
+from lms.core.i18n import catalogue, current_language, date_in_words
+from lms.core.kept import kept
+from lms.core.phones import format_phone
 from lms.courses.kinds import KINDS, Kind
 from lms.courses.rendering import QUIZ_MARKER, quiz_parts
-from lms.forms import csrf_token
-from lms.i18n import catalogue, current_language, date_in_words
-from lms.kept import kept
 from lms.people.labels import region_kind, role_name
 from lms.people.lookalikes import imitated_staff
-from lms.phones import format_phone
 
 
 def format_when(value) -> str:
@@ -89,20 +89,27 @@ def grouped_ngettext(singular: str, plural: str, count: int, /, **variables) -> 
 
 CSRF_MARK = "@@csrf@@"  # where a kept header takes each request's CSRF token
 NEXT_MARK = "@@next@@"  # and the path the language buttons come back to
-HEADERS_KEPT = 100  # languages × roles (or signed out) × mount points
+HEADERS_KEPT = 100  # languages × menus (or signed out) × mount points
+# What the menu (templates/main/_menu.html) asks `may` about: a header is the same for everyone
+# allowed the same of these, whatever their role (a sahayak who leads a batch has "Batches").
+MENU = ("see_dashboard", "lead_batch", "see_people")
 HEADERS_BUDGET = 2 * 1024 * 1024  # a header is a few kilobytes
 
 
 def page_header() -> Markup:
     """The page header (the language buttons, and the menu when signed in), rendered once per
-    language, role and mount point and kept: it is the same for everyone who shares them
-    (about 0.2 ms a page otherwise); each request's CSRF token and path are put in."""
-    role = current_user.role if current_user.is_authenticated else None
-    key = (current_language(), role, request.script_root)
+    language, set of what the menu offers and mount point and kept: it is the same for
+    everyone who shares them (about 0.2 ms a page otherwise); each request's CSRF token and
+    path are put in."""
+    signed_in = current_user.is_authenticated
+    menu = (
+        frozenset(action for action in MENU if permissions.may(current_user, action)) if signed_in else None
+    )
+    key = (current_language(), menu, request.script_root)
 
     def render() -> str:
         return render_template(
-            "main/_header.html", csrf_mark=CSRF_MARK, next_mark=NEXT_MARK, signed_in=role is not None
+            "main/_header.html", csrf_mark=CSRF_MARK, next_mark=NEXT_MARK, signed_in=signed_in, menu=menu
         )
 
     header = kept("headers", key, render, HEADERS_KEPT, HEADERS_BUDGET)

@@ -12,8 +12,8 @@ from sqlalchemy import inspect, text
 
 from lms import create_app
 from lms.auth.models import Region, Role, User
+from lms.core.schema import stamp_head
 from lms.extensions import db
-from lms.schema import stamp_head
 
 TEST_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URI", "")
 ON_POSTGRES = TEST_DATABASE_URI.startswith("postgresql")

@@ -358,8 +358,7 @@ def make_sign_in(user) -> int:
     from lms.auth.models import SignIn
     from lms.extensions import db
 
-    sessions.begin(user.id, "Chrome · Android")
-    db.session.commit()
+    sessions.open_sign_in(user.id, "Chrome · Android")
     return db.session.execute(db.select(SignIn.id).filter_by(user_id=user.id)).scalars().first()
 
 

@@ -4,7 +4,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from lms.assets import _content_hash
+from lms.core.assets import _content_hash
 
 STYLESHEET = Path(__file__).parent.parent / "lms" / "static" / "style.css"
 

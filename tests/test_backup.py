@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from lms.auth.models import User
+from lms.core.schema import stamp_head
 from lms.extensions import db
-from lms.schema import stamp_head
 from tests.conftest import ON_POSTGRES, settings_for
 
 

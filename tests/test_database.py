@@ -1,6 +1,6 @@
 """insert_ignore says truthfully whether it wrote a row, on SQLite and PostgreSQL."""
 
-from lms.database import insert_ignore
+from lms.core.database import insert_ignore
 from lms.extensions import db
 from lms.learning.models import LessonRead
 from tests.conftest import settings_for

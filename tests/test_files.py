@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from lms import files
-from lms.files import atomic_path, write_atomic
+from lms.core import files
+from lms.core.files import atomic_path, write_atomic
 
 
 def mode_of(path) -> int:

@@ -10,10 +10,10 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from lms.auth.models import User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
+from lms.core.schema import _scripts
 from lms.extensions import db
 from lms.jobs.models import Job
-from lms.schema import _scripts
 from tests.conftest import PASSWORD, add_region, settings_for
 from tests.test_migrations import drop_schema, empty_database_uri
 

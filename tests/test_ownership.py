@@ -7,7 +7,8 @@ import os
 import click
 import pytest
 
-from lms import create_app, files
+from lms import create_app
+from lms.core import files
 from tests.conftest import settings_for
 
 SOMEONE_ELSE = os.geteuid() + 4242  # whoever runs the tests, the folders are not this user's

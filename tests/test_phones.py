@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.phones import PhoneError, format_phone, normalise_phone
+from lms.core.phones import PhoneError, format_phone, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lms import clock
 from lms.auth.models import User
 from lms.batches import services as batches
 from lms.certificates import services as certificates
+from lms.core import clock
 from lms.extensions import db
 from lms.learning.models import Completion
 from lms.reports import progress

@@ -6,7 +6,7 @@ from io import BytesIO
 import segno
 from PIL import Image
 
-from lms.qr import BORDER, PRINT_PIXELS, qr_print_png_data_uri
+from lms.core.qr import BORDER, PRINT_PIXELS, qr_print_png_data_uri
 
 URL = "https://sahayak.example.org/verify/ABCDE23456FGHJK"
 

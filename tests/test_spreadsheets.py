@@ -3,7 +3,7 @@
 import csv
 import io
 
-from lms.spreadsheets import ROWS_PER_CHUNK, csv_bytes, stream_csv
+from lms.core.spreadsheets import ROWS_PER_CHUNK, csv_bytes, stream_csv
 
 HEADER = ["name", "region", "score"]
 

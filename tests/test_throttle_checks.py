@@ -1,8 +1,8 @@
-"""Flask-Limiter works out limits only for endpoints that carry one (lms/throttle/checks.py):
+"""Flask-Limiter works out limits only for endpoints that carry one (lms/core/throttle/checks.py):
 the per-request work is skipped elsewhere, and limited endpoints are checked as before."""
 
+from lms.core.throttle.checks import limited_endpoints
 from lms.extensions import limiter
-from lms.throttle.checks import limited_endpoints
 
 
 def resolutions(monkeypatch) -> list[str]:
@@ -27,7 +27,7 @@ def test_pages_without_a_limit_skip_the_limiter(client, auth, world, monkeypatch
 
 
 def test_a_limited_endpoint_is_still_checked(client, world, monkeypatch, app):
-    assert "auth.login" in limited_endpoints(app)
+    assert "certificates.verify" in limited_endpoints(app)
     seen = resolutions(monkeypatch)
-    client.post("/login", data={"phone": world.sahayak_kol.phone, "password": "wrong"})
-    assert "auth.login" in seen
+    client.get("/verify/AAAAABBBBBCCCCD")
+    assert "certificates.verify" in seen

@@ -5,7 +5,7 @@ import multiprocessing
 import sqlite3
 from contextlib import closing
 
-from lms.throttle.storage import sqlite_counter_engine
+from lms.core.throttle.storage import sqlite_counter_engine
 
 WORKERS = 8
 

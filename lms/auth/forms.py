@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from lms.forms import Form
+from lms.core.forms import Form
 
 
 class LoginForm(Form):

@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import ColumnElement, DateTime, ForeignKey, Index, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 
@@ -18,6 +19,19 @@ class Role(StrEnum):
     TRAINER = "trainer"
     CELL_HEAD = "cell_head"
     ADMIN = "admin"
+
+
+LEARNER = Role.SAHAYAK  # whose learning the programme counts: the 40,000 it trains
+
+
+def is_role(text: str) -> bool:
+    """Whether the text names a role."""
+    return text in set(Role)
+
+
+def role_is_learner(role: str) -> bool:
+    """Whether people of this role are learners (`User.is_learner` for a role alone)."""
+    return role == LEARNER
 
 
 class Region(db.Model):
@@ -73,6 +87,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Flask-Login refuses sessions of deactivated users."""
         return self.active
+
+    @hybrid_property
+    def is_learner(self) -> bool:
+        """Whether the user is a learner, a sahayak: counted in the programme's figures, shown a
+        learner's home. In SQL too: `select(User).where(User.is_learner)`."""
+        return role_is_learner(self.role)
+
+    @is_learner.inplace.expression
+    @classmethod
+    def _is_learner_in_sql(cls) -> ColumnElement[bool]:
+        return cls.role == LEARNER.value
 
     def __repr__(self) -> str:
         return f"<User {self.phone} {self.role}>"

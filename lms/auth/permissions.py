@@ -1,22 +1,29 @@
-"""Who may do what, and where: the one place that decides.
+"""Who may do what, and where, and to which thing: the one place that decides.
 
-Three questions, each answered here and nowhere else:
+Four questions, each answered here and nowhere else (`flask permissions` prints the policy):
 - *May this role do it at all?* The `CAPABILITIES` table, read by `may()`; views declare
-  theirs with `@requires(...)` (a 403 for roles that never may), templates ask `may(...)`.
-- *Where?* Inside the actor's region subtree (`within`), everywhere for admins (`in_area`);
-  `users_in_scope` and friends are the same rule in SQL.
+  theirs with `@requires(...)` (a 403 for those who never may), templates ask `may(...)`.
+- *Where?* Inside the actor's region subtree (`within`), everywhere for those who act
+  everywhere (`in_area`); `users_in_scope` and friends are the same rule in SQL.
+- *To this thing?* Rules about a relationship (leading a batch of a course, giving a learner
+  more tries, editing a course, managing a person), each registered by the package that owns
+  the thing and asked through the same `may(user, rule, thing)`.
 - *Not yours?* Services raise `NotFound`: a 404 that never confirms the thing exists.
+
+Roles are compared here only (tests/auth/test_permissions.py fails on a comparison anywhere
+else): code asks for a capability, a rule or `User.is_learner`.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort
+from flask import Flask, abort, current_app
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, false, or_, true
 
 from lms.auth.models import Region, Role, User
-from lms.errors import NotFound
+from lms.core.errors import NotFound
 from lms.extensions import db
 
 SAHAYAK, TRAINER, CELL_HEAD, ADMIN = Role.SAHAYAK, Role.TRAINER, Role.CELL_HEAD, Role.ADMIN
@@ -49,6 +56,32 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "see_quiz_reports": frozenset({TRAINER, CELL_HEAD, ADMIN}),  # per question, over their batches
     "run_workshops": frozenset({TRAINER, ADMIN}),  # their batches are the top of a cascade
     "see_all_jobs": frozenset({ADMIN}),  # everyone else sees the background jobs they started
+    "act_everywhere": frozenset(
+        {ADMIN}
+    ),  # every capability above holds over the whole tree; no home region needed
+    "earn_certificates": frozenset({SAHAYAK, TRAINER, CELL_HEAD}),  # may be issued one on completing a course
+}
+
+# Each capability in words, for `flask permissions` (a test holds the two tables together).
+ABOUT: dict[str, str] = {
+    "see_people": "see the people of the area: lists, details, one-time passwords for those they manage",
+    "import_people": "register people from a CSV file",
+    "grant_leadership": "let a sahayak who completed a course lead batches of it",
+    "edit_people": "correct name, number, region and role; deactivate and reactivate",
+    "publish_courses": "read every course; upload new ones; edit, publish and unpublish their own",
+    "edit_any_course": "edit, publish and unpublish every course, as if they owned it",
+    "lead_batches": "start batches of any course (a sahayak needs a leader grant instead)",
+    "oversee_batches": "see every batch held in the area, not only their own",
+    "issue_certificates": "issue, revoke and download the area's certificates",
+    "set_certificate_art": "choose the emblems and signatures printed for the area's regions",
+    "see_dashboard": "dashboards, exports and the cascade of the area",
+    "set_targets": "set the area's regions' targets",
+    "grant_attempts": "give learners of the area more tries at a quiz",
+    "see_quiz_reports": "per-question figures over the batches they see",
+    "run_workshops": "lead workshops: their batches are the top of a cascade",
+    "see_all_jobs": "see every background job, not only those they started",
+    "act_everywhere": "hold their capabilities over the whole tree, with no home region",
+    "earn_certificates": "be issued a certificate on completing a course",
 }
 
 # Whom each role sees in its subtree, and whom it may create, import and reset passwords for.
@@ -75,7 +108,12 @@ def within(region: Region, ancestor: Region) -> bool:
 
 def everywhere(user: User) -> bool:
     """Admins act everywhere; everyone else inside their own region's subtree."""
-    return user.role == ADMIN
+    return user.role in CAPABILITIES["act_everywhere"]
+
+
+def needs_home_region(role: str) -> bool:
+    """Whether people of this role must have a home region (all but those acting everywhere)."""
+    return role not in CAPABILITIES["act_everywhere"]
 
 
 def in_area(user: User, region: Region | None) -> bool:
@@ -85,13 +123,58 @@ def in_area(user: User, region: Region | None) -> bool:
     return region is not None and user.region is not None and within(region, user.region)
 
 
-def may(user: User | None, capability: str, region: object = ANYWHERE) -> bool:
-    """Whether the user's role has the capability, and, if a region is given (a Region, or
-    None for something of no region), whether that region is in the user's area."""
-    roles = CAPABILITIES[capability]  # a misspelt capability fails loudly
-    if user is None or not user.is_authenticated or user.role not in roles:
+def may(user: User | None, action: str, thing: object = ANYWHERE) -> bool:
+    """Whether the user may do this. For a capability: whether their role has it, and, if a
+    region is given (a Region, or None for something of no region), whether that region is in
+    their area. For a rule: what the rule answers for this thing (without one, for any)."""
+    if user is None or not user.is_authenticated:
         return False
-    return region is ANYWHERE or in_area(user, region)
+    if action in CAPABILITIES:
+        return user.role in CAPABILITIES[action] and (thing is ANYWHERE or in_area(user, thing))
+    return rule(action).check(user, thing)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A permission about a relationship, registered by the package that owns the thing."""
+
+    name: str
+    check: Callable[[User, object], bool]  # (user, thing or ANYWHERE) -> may they
+    owner: str  # the package that registered it
+
+    @property
+    def who(self) -> str:
+        """Who may, in words: the first paragraph of the check's docstring."""
+        return " ".join((self.check.__doc__ or "").split("\n\n")[0].split())
+
+
+_RULES = "lms.permission_rules"
+
+
+def add_rule(app: Flask, name: str, check: Callable[[User, object], bool], owner: str) -> None:
+    """Register a rule of this app (from a package's feature); a name is taken once."""
+    found = app.extensions.setdefault(_RULES, {})
+    if name in CAPABILITIES or name in found:
+        raise ValueError(f"the permission {name!r} is already defined")
+    found[name] = Rule(name, check, owner)
+
+
+def rule(name: str) -> Rule:
+    """The registered rule of this name (a misspelt one fails loudly)."""
+    return current_app.extensions[_RULES][name]
+
+
+def rules(app: Flask) -> list[Rule]:
+    """Every rule of the app, by name (for `flask permissions`)."""
+    return sorted(app.extensions.get(_RULES, {}).values(), key=lambda found: found.name)
+
+
+def manages(actor: User, person: object) -> bool:
+    """Admins, cell heads and trainers manage the people of the roles they may create in their
+    area (reset their passwords, correct them), never themselves.
+
+    The rule "manage_person", registered by auth's feature; `thing` is the person."""
+    return isinstance(person, User) and may_manage(actor, person)
 
 
 def roles_with(capability: str) -> list[str]:
@@ -109,18 +192,19 @@ def may_manage_role(actor: User, role: str) -> bool:
     return role in MANAGEABLE_ROLES.get(actor.role, ())
 
 
-def requires(capability: str, or_if: Callable[[User], bool] | None = None):
-    """View decorator: signed in, and a role with the capability (or `or_if` true), else 403."""
+def requires(action: str):
+    """View decorator: signed in, and allowed the capability (or the rule, for some thing),
+    else 403."""
 
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
-            if not may(current_user, capability) and not (or_if and or_if(current_user)):
+            if not may(current_user, action):
                 abort(403)
             return view(*args, **kwargs)
 
         guarded = login_required(guarded)
-        guarded.capability = capability  # read by the test that holds the routes to the table
+        guarded.capability = action  # read by the test that holds the routes to the table
         return guarded
 
     return decorate

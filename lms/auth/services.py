@@ -12,14 +12,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth import throttle
 from lms.auth.models import User
-from lms.auth.permissions import may_manage, user_in_scope
-from lms.auth.sessions import begin, end_all, signed_in_before
-from lms.clock import as_utc, utcnow
-from lms.errors import NotFound
+from lms.auth.permissions import may, user_in_scope
+from lms.auth.sessions import add_sign_in, end_all, signed_in_before
+from lms.core.clock import as_utc, utcnow
+from lms.core.errors import NotFound
+from lms.core.kept import kept
+from lms.core.phones import PhoneError, normalise_phone
+from lms.core.readable import READABLE_ALPHABET, readable_code
+from lms.core.transactions import service
 from lms.extensions import db
-from lms.kept import kept
-from lms.phones import PhoneError, normalise_phone
-from lms.readable import READABLE_ALPHABET, readable_code
 
 OTP_ALPHABET = READABLE_ALPHABET  # one-time passwords are read aloud and copied from paper
 OTP_LENGTH = 8
@@ -133,30 +134,28 @@ def check_new_password(phone: str, password: str) -> None:
         raise AuthError(_l("Do not use your mobile number in your password."))
 
 
+@service
 def change_password(user: User, current: str, new: str, device: str) -> str:
     """Replace the user's password after checking the current one. Every sign-in of theirs
     ends, the browser they changed it in too (a copy of its cookie may be elsewhere), and
-    that browser gets a new one: its key (commits)."""
+    that browser gets a new one: its key."""
     if not password_matches(user, current):
         raise AuthError(_l("The current password is wrong."))
     if new == current:
         raise AuthError(_l("Choose a password different from the current one."))
-    key = _set_own_password(user, new, device)
-    db.session.commit()
-    return key
+    return _set_own_password(user, new, device)
 
 
+@service
 def choose_first_password(user: User, new: str, device: str) -> str:
     """Replace a one-time password the user just signed in with by their own (no current
     password asked: they typed it a moment ago); every sign-in ends, and this browser gets a
-    new one: its key (commits)."""
+    new one: its key."""
     if not user.must_change_password:
         raise AuthError(_l("The current password is wrong."))
     if password_matches(user, new):
         raise AuthError(_l("Choose a password different from the current one."))
-    key = _set_own_password(user, new, device)
-    db.session.commit()
-    return key
+    return _set_own_password(user, new, device)
 
 
 def _set_own_password(user: User, new: str, device: str) -> str:
@@ -166,7 +165,7 @@ def _set_own_password(user: User, new: str, device: str) -> str:
     user.password_hash = hash_password(new)
     user.must_change_password, user.password_expires_at = False, None
     end_all(user.id)
-    return begin(user.id, device)
+    return add_sign_in(user.id, device)
 
 
 def one_time_password() -> str:
@@ -184,13 +183,13 @@ def give_one_time_password(user: User) -> str:
     return password
 
 
+@service
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:
     """Give a user the actor manages a one-time password, ending their sign-ins; return it
     once (NotFound otherwise)."""
     user = user_in_scope(actor, user_id)
-    if not may_manage(actor, user):
+    if not may(actor, "manage_person", user):
         raise NotFound
     password = give_one_time_password(user)
     end_all(user.id)
-    db.session.commit()
     return user, password

@@ -17,8 +17,9 @@ from sqlalchemy import Select, bindparam, exists, select, update
 from sqlalchemy.orm import lazyload
 
 from lms.auth.models import SignIn, User
-from lms.clock import as_utc, utcnow
-from lms.errors import NotFound
+from lms.core.clock import as_utc, utcnow
+from lms.core.errors import NotFound
+from lms.core.transactions import apart, service
 from lms.extensions import db
 
 SESSION_KEY = "sign_in"
@@ -57,10 +58,16 @@ def cookieless_cross_site(app: Flask) -> bool:
 
 
 def sign_in(user: User) -> None:
-    """Sign the user in on this browser: a new SignIn row, its key in the session cookie."""
-    key = begin(user.id, this_device())
-    db.session.commit()
-    use(user, key)
+    """Sign the user in on this browser: a new SignIn row, its key in the session cookie.
+    The row is committed before Flask-Login says who signed in, so what answers that (answers
+    kept across an expired session) runs in a transaction of its own."""
+    use(user, open_sign_in(user.id, this_device()))
+
+
+@service
+def open_sign_in(user_id: int, device: str) -> str:
+    """Open a sign-in for a user; its key, for the session cookie."""
+    return add_sign_in(user_id, device)
 
 
 def use(user: User, key: str) -> None:
@@ -76,8 +83,8 @@ def this_device() -> str:
     return describe_device(request.user_agent.string)
 
 
-def begin(user_id: int, device: str) -> str:
-    """Open a sign-in for a user; its key, for the session cookie (flushes)."""
+def add_sign_in(user_id: int, device: str) -> str:
+    """Add a sign-in for a user; its key, for the session cookie (flushes)."""
     key = secrets.token_urlsafe(32)
     db.session.add(SignIn(user_id=user_id, key_hash=_hash(key), device=device[:100]))
     db.session.flush()
@@ -115,8 +122,8 @@ def load(user_id: str) -> User | None:
     if as_utc(last_seen) < now - current_app.config["PERMANENT_SESSION_LIFETIME"]:
         return None
     if as_utc(last_seen) < now - SEEN_EVERY:
-        db.session.execute(update(SignIn).where(SignIn.id == sign_in_id).values(last_seen_at=now))
-        db.session.commit()
+        with apart() as connection:  # whatever the request goes on to do or undo
+            connection.execute(update(SignIn).where(SignIn.id == sign_in_id).values(last_seen_at=now))
         session.modified = True  # the cookie's expiry slides with the sign-in's, at most this often
     g.sign_in_id = sign_in_id
     return user
@@ -133,11 +140,11 @@ def current_id() -> int | None:
     return g.get("sign_in_id")
 
 
+@service
 def sign_out() -> None:
     """End this browser's sign-in on the server and forget it here."""
     if current_id() is not None:
         _end(SignIn.id == current_id())
-        db.session.commit()
     logout_user()
     session.pop(SESSION_KEY, None)
 
@@ -150,18 +157,17 @@ def end_all(user_id: int, keep: int | None = None) -> int:
     return _end(condition)
 
 
+@service
 def end_others(user: User) -> int:
     """Sign the user out everywhere but this browser; how many sign-ins ended."""
-    ended = end_all(user.id, keep=current_id())
-    db.session.commit()
-    return ended
+    return end_all(user.id, keep=current_id())
 
 
+@service
 def end_one(user: User, sign_in_id: int) -> None:
     """End one of the user's own sign-ins (NotFound for anyone else's)."""
     if not _end((SignIn.id == sign_in_id) & (SignIn.user_id == user.id)):
         raise NotFound
-    db.session.commit()
 
 
 def open_sign_ins(user: User) -> list[SignIn]:

@@ -18,9 +18,9 @@ from flask_login import current_user, login_required
 
 from lms.auth import services, sessions, throttle
 from lms.auth.forms import ChangePasswordForm, FirstPasswordForm, LoginForm
+from lms.core.forms import EmptyForm
+from lms.core.redirects import safe_next
 from lms.extensions import limiter
-from lms.forms import EmptyForm
-from lms.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 

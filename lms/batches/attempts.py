@@ -10,8 +10,9 @@ from lms.auth.audit import audit
 from lms.auth.models import User
 from lms.auth.permissions import may
 from lms.batches.models import Batch, Membership
+from lms.core.errors import NotFound
+from lms.core.transactions import service
 from lms.courses.models import Course, Quiz
-from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import QuizProgress
@@ -24,9 +25,14 @@ class GrantRefused(Exception):
     """A grant could not be made; str() is a translatable message."""
 
 
-def may_give_tries(actor: User, learner: User, course_id: int) -> bool:
-    """Admins; cell heads over the learner's region; leaders of a batch of this course the
-    learner belongs to."""
+def may_give_tries(actor: User, learner_and_course: object) -> bool:
+    """Admins; cell heads over the learner's region; leaders of a batch of the course the
+    learner belongs to; never the learner themself.
+
+    The rule "give_tries" (lms/batches/feature.py); `thing` is (learner, course id)."""
+    if not isinstance(learner_and_course, tuple):
+        return may(actor, "grant_attempts") or may(actor, "lead_batch")
+    learner, course_id = learner_and_course
     if actor.id == learner.id:
         return False  # nobody gives themself more tries
     if may(actor, "grant_attempts", learner.region):
@@ -43,7 +49,7 @@ def learner_tries(actor: User, learner_id: int, course_id: int) -> tuple[User, C
     learner, course = db.session.get(User, learner_id), db.session.get(Course, course_id)
     if learner is None or course is None or course.live_version is None:
         raise NotFound
-    if not may_give_tries(actor, learner, course.id):
+    if not may(actor, "give_tries", (learner, course.id)):
         raise NotFound
     return learner, course, _tries(learner, course)
 
@@ -54,6 +60,7 @@ def _tries(learner: User, course: Course) -> list[QuizState]:
     return [state for lesson in lessons for state in lesson.quiz_states if state.allowed is not None]
 
 
+@service
 def give_tries(
     actor: User, learner_id: int, course_id: int, quiz_id: int, extra: int | None, reason: str
 ) -> int:
@@ -78,7 +85,6 @@ def give_tries(
         "attempts.reset" if extra is None else "attempts.grant",
         reason,
     )
-    db.session.commit()
     return learning.allowed_attempts(quiz, status) - status.attempts
 
 
@@ -124,6 +130,7 @@ def stuck_members(batch: Batch) -> dict[int, list[int]]:
     return stuck
 
 
+@service
 def give_batch_one_more_try(actor: User, batch: Batch, quiz_id: int, reason: str) -> int:
     """One more try at a quiz for every member of the batch who is out of tries at it, each
     audited; how many were given one. Only for those who may give each of them tries."""
@@ -133,11 +140,10 @@ def give_batch_one_more_try(actor: User, batch: Batch, quiz_id: int, reason: str
         raise NotFound
     given = 0
     for learner_id in stuck_members(batch).get(quiz.id, []):
-        if not may_give_tries(actor, db.session.get(User, learner_id), batch.course_id):
+        if not may(actor, "give_tries", (db.session.get(User, learner_id), batch.course_id)):
             continue
         _give(actor, learner_id, batch.course_id, quiz, 1, "attempts.grant", reason, batch_id=batch.id)
         given += 1
-    db.session.commit()
     return given
 
 
@@ -156,5 +162,5 @@ def courses_with_tries(actor: User, learner: User) -> list[tuple[Course, int]]:
     return [
         (course, sum(item.out_of_tries and not item.passed for item in _tries(learner, course)))
         for course in courses
-        if may_give_tries(actor, learner, course.id)
+        if may(actor, "give_tries", (learner, course.id))
     ]

@@ -6,8 +6,8 @@ from wtforms import DateField, HiddenField, PasswordField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from lms.forms import Form, WholeNumberField
-from lms.ids import id_number
+from lms.core.forms import Form, WholeNumberField
+from lms.core.ids import id_number
 
 
 class BatchForm(Form):

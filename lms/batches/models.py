@@ -6,7 +6,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Region, User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.courses.models import Course
 from lms.extensions import db
 

@@ -3,9 +3,9 @@
 from flask_babel import force_locale
 
 from lms.batches.models import Batch
+from lms.core.pdf import render_pdf
+from lms.core.qr import qr_data_uri
 from lms.courses.models import CourseVersion
-from lms.pdf import render_pdf
-from lms.qr import qr_data_uri
 
 
 def poster_pdf(batch: Batch, version: CourseVersion, url: str) -> bytes:

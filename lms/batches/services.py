@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 
-from lms import hooks
-from lms.auth.models import Region, Role, User
+from lms.auth.models import Region, Role, User, role_is_learner
 from lms.auth.permissions import (
+    ANYWHERE,
     area_condition,
     area_roots,
     in_area,
@@ -19,19 +20,21 @@ from lms.auth.permissions import (
     within,
 )
 from lms.auth.services import AuthError
+from lms.batches import asks
 from lms.batches.models import Batch, LeaderGrant, Membership
-from lms.clock import local_date, local_moment, utcnow
+from lms.core.clock import local_date, local_moment, utcnow
+from lms.core.database import insert_ignore
+from lms.core.errors import NotFound
+from lms.core.paging import Page, escape_like, page_of
+from lms.core.phones import format_phone
+from lms.core.readable import READABLE_ALPHABET, readable_code
+from lms.core.spreadsheets import csv_bytes, text_cell
+from lms.core.transactions import service
 from lms.courses.models import Course, CourseVersion, Quiz
-from lms.database import insert_ignore
-from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
-from lms.paging import Page, escape_like, page_of
 from lms.people.regions import region_trail
 from lms.people.services import NewPerson, NumberTaken, PersonError, add_user, check_person
-from lms.phones import format_phone
-from lms.readable import READABLE_ALPHABET, readable_code
-from lms.spreadsheets import csv_bytes, text_cell
 
 CODE_LENGTH = 6
 
@@ -60,16 +63,28 @@ def normalise_code(raw: str) -> str:
 
 
 def holds_leader_grant(user: User, course_id: int | None = None) -> bool:
-    """Whether the user was made a batch leader (for this course, or for any)."""
-    query = select(LeaderGrant.id).filter_by(user_id=user.id)
+    """Whether the user was made a batch leader (for this course, or for any: asked for the
+    menu on every page of a sahayak, so a statement built once, run on the connection)."""
     if course_id is not None:
-        query = query.filter_by(course_id=course_id)
-    return db.session.execute(query).first() is not None
+        query = select(LeaderGrant.id).filter_by(user_id=user.id, course_id=course_id)
+        return db.session.execute(query).first() is not None
+    return db.session.connection().execute(_any_grant(), {"user_id": user.id}).first() is not None
 
 
-def may_lead(actor: User, course_id: int) -> bool:
-    """Roles that lead batches lead any course; anyone else needs a leader grant for it."""
-    return may(actor, "lead_batches") or holds_leader_grant(actor, course_id)
+@cache
+def _any_grant() -> Select:
+    """Whether a user holds any leader grant, as a statement with a parameter."""
+    return select(LeaderGrant.id).where(LeaderGrant.user_id == bindparam("user_id")).limit(1)
+
+
+def may_lead(actor: User, course_id: object) -> bool:
+    """Trainers, cell heads and admins lead batches of any course; anyone else (a sahayak who
+    completed it) those of a course a cell head let them lead.
+
+    The rule "lead_batch" (lms/batches/feature.py); `thing` is a course id, or none: some course."""
+    if may(actor, "lead_batches"):
+        return True
+    return holds_leader_grant(actor, None if course_id is ANYWHERE else course_id)
 
 
 def leadable_courses(actor: User) -> list[CourseVersion]:
@@ -81,13 +96,14 @@ def leadable_courses(actor: User) -> list[CourseVersion]:
     return list(db.session.execute(query.order_by(CourseVersion.title)).scalars())
 
 
+@service
 def create_batch(
     actor: User, course_id: int, name: str, place: str, starts_on: date, region_id: int
 ) -> Batch:
     """A new open batch led by the actor, with a fresh join code."""
     course = db.session.get(Course, course_id)
     region = db.session.get(Region, region_id)
-    if course is None or not course.listed or not may_lead(actor, course_id):
+    if course is None or not course.listed or not may(actor, "lead_batch", course_id):
         raise BatchError(_l("You may not lead batches for this course."))
     if region is None or not in_area(actor, region):
         raise BatchError(_l("Choose a region inside your own area."))
@@ -96,7 +112,6 @@ def create_batch(
         starts_on=starts_on, join_code=_unused_code(), created_by_id=actor.id,
     )  # fmt: skip
     db.session.add(batch)
-    db.session.commit()
     return batch
 
 
@@ -193,18 +208,18 @@ def batch_with_code(raw: str) -> Batch:
     return batch
 
 
+@service
 def set_open(actor: User, batch_id: int, is_open: bool) -> Batch:
     """Open or close a batch's join code."""
     batch = get_batch(actor, batch_id)
     batch.open = is_open
-    db.session.commit()
     return batch
 
 
+@service
 def join(user: User, batch: Batch) -> bool:
     """Add the user to an open batch (idempotent); True if they were added now."""
     added = _add_member(batch, user)
-    db.session.commit()
     return added
 
 
@@ -215,7 +230,7 @@ def _add_member(batch: Batch, user: User) -> bool:
         raise BatchError(_l("You lead this batch."))
     added = insert_ignore(Membership, batch_id=batch.id, user_id=user.id, joined_at=utcnow())
     if added:
-        hooks.answers("member_joined", batch, user.id)  # e.g. count their earlier quiz answers
+        asks.member_joined.answers(batch, user.id)  # e.g. count their earlier quiz answers
     return added
 
 
@@ -227,6 +242,7 @@ def _ensure_joinable(batch: Batch) -> None:
         raise BatchError(_l("This batch's course is not available at the moment."))
 
 
+@service
 def register_and_join(batch: Batch, name: str, phone: str, region_id: int, password: str, lang: str) -> User:
     """A new sahayak registers with their own password and joins the batch, in one transaction."""
     _ensure_joinable(batch)
@@ -246,7 +262,6 @@ def register_and_join(batch: Batch, name: str, phone: str, region_id: int, passw
     except (PersonError, AuthError) as error:
         raise BatchError(str(error)) from None
     _add_member(batch, user)
-    db.session.commit()
     return user
 
 
@@ -266,6 +281,7 @@ def region_choices(batch: Batch, region_id: int | None) -> tuple[list[Region], l
     return trail[[r.id for r in trail].index(root.id) :], list(children)
 
 
+@service
 def grant_leader(actor: User, user_id: int, course_id: int) -> None:
     """Let someone in the actor's area who completed a course lead batches of it (NotFound
     unless the actor may grant leadership there)."""
@@ -278,7 +294,6 @@ def grant_leader(actor: User, user_id: int, course_id: int) -> None:
     insert_ignore(
         LeaderGrant, user_id=user.id, course_id=course_id, granted_by_id=actor.id, granted_at=utcnow()
     )
-    db.session.commit()
 
 
 def completed_courses(user: User) -> list[tuple[Course, CourseVersion, bool]]:
@@ -414,7 +429,7 @@ def batch_import_rule(actor: User, batch: Batch):
     """Who a leader may register into a batch by CSV: sahayaks of the batch's area."""
 
     def allowed(person: NewPerson) -> None:
-        if person.role != Role.SAHAYAK:
+        if not role_is_learner(person.role):
             raise PersonError(_l("Only sahayaks can be added to a batch this way."))
         if person.region is None or not within(person.region, batch.region):
             raise PersonError(

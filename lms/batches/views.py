@@ -21,13 +21,13 @@ from lms.batches.forms import (
     RegisterForm,
 )
 from lms.batches.poster import poster_pdf
-from lms.errors import NotFound
+from lms.core.errors import NotFound
+from lms.core.forms import EmptyForm
+from lms.core.i18n import current_language
+from lms.core.ids import as_id, id_number, page_number
+from lms.core.links import public_url
 from lms.extensions import limiter
-from lms.forms import EmptyForm
-from lms.i18n import current_language
-from lms.ids import as_id, id_number, page_number
 from lms.jobs import services as jobs
-from lms.links import public_url
 from lms.people import jobs as import_jobs
 from lms.people import sheets
 from lms.people.budget import imports_budget
@@ -57,7 +57,7 @@ def index():
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
-@requires("lead_batches", or_if=services.holds_leader_grant)
+@requires("lead_batch")
 def new():
     """Start a batch for a course the user may lead."""
     courses = services.leadable_courses(current_user)

@@ -14,12 +14,13 @@ from lms.auth.audit import audit
 from lms.auth.models import Region, User
 from lms.auth.permissions import area_condition, area_roots, everywhere, may
 from lms.certificates.models import CertificateArt
-from lms.clock import utcnow
-from lms.errors import NotFound
+from lms.core.clock import utcnow
+from lms.core.errors import NotFound
+from lms.core.images import PictureRefused, clean_picture
+from lms.core.kept import kept
+from lms.core.names import name_problem
+from lms.core.transactions import service
 from lms.extensions import db
-from lms.images import PictureRefused, clean_picture
-from lms.kept import kept
-from lms.names import name_problem
 from lms.people.lookalikes import imitated_staff
 from lms.people.regions import find_region, path_ids
 
@@ -96,6 +97,7 @@ def in_use(actor: User) -> list[CertificateArt]:
     return list(db.session.execute(query).scalars())
 
 
+@service
 def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None = None) -> CertificateArt:
     """Check and store a picture as the place's emblem or signature, replacing the one in
     use (which certificates issued with it keep printing); audited, committed."""
@@ -130,8 +132,7 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
     db.session.add(art)
     try:
         db.session.flush()  # the unique index refuses a second one in use, from a racing upload
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the unit of work is rolled back as this is raised
         raise ArtError(
             {"picture": _l("Someone changed it at the same moment. Look at it again, then upload.")}
         ) from None
@@ -141,10 +142,10 @@ def upload(actor: User, kind: str, code: str, data: bytes, signatory: str | None
         place.code or "programme",
         {"art_id": art.id, "signatory": art.signatory, "looks_like": imitated_staff(art.signatory)},
     )
-    db.session.commit()
     return art
 
 
+@service
 def retire(actor: User, art_id: int) -> CertificateArt:
     """Stop printing this artwork on new certificates (those issued keep it); committed."""
     art = art_to_manage(actor, art_id)
@@ -157,7 +158,6 @@ def retire(actor: User, art_id: int) -> CertificateArt:
         art.region.code if art.region else "programme",
         {"art_id": art.id},
     )
-    db.session.commit()
     return art
 
 

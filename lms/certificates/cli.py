@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import RenderFailed, current_version, pdf_path, render_certificate, write_pdf
+from lms.core.transactions import service
 from lms.extensions import db
 
 certificates_cli = AppGroup("certificates", help="Certificate PDFs.")
@@ -74,6 +75,7 @@ def certificates_to_render(only_missing: bool) -> list[int]:
     ]
 
 
+@service
 def record(results: list[tuple[int, str, str]]) -> None:
     """Store the checksums the workers computed (one writer: the parent)."""
     for cert_id, digest, version in results:
@@ -82,7 +84,6 @@ def record(results: list[tuple[int, str, str]]) -> None:
             .where(Certificate.id == cert_id)
             .values(pdf_sha256=digest, pdf_template=version)
         )
-    db.session.commit()
 
 
 def _start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:

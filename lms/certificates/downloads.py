@@ -20,8 +20,9 @@ from lms.certificates.archive import stream_zip
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import current_version, ensure_pdf, pdf_path
 from lms.certificates.services import certificate_for, issued_in_scope
-from lms.clock import utcnow
-from lms.errors import NotFound
+from lms.core.clock import utcnow
+from lms.core.errors import NotFound
+from lms.core.transactions import apart, own_transaction
 from lms.extensions import db
 
 # One PDF renders in well under a second even on a busy machine; a renderer killed mid-way
@@ -31,7 +32,9 @@ WAIT = 0.2  # seconds between looks while another process renders the same PDF
 
 
 def rendered_pdf(certificate_id: int) -> tuple[Certificate, Path]:
-    """A certificate and its PDF file, rendered and recorded now if missing or stale (commits)."""
+    """A certificate and its PDF file, rendered and recorded now if missing or stale, in a
+    transaction of its own (a ZIP records each PDF as it goes: a retried download renders
+    nothing twice)."""
     while True:
         certificate = db.session.get(Certificate, certificate_id)
         db.session.refresh(certificate)
@@ -39,16 +42,23 @@ def rendered_pdf(certificate_id: int) -> tuple[Certificate, Path]:
         if _current(certificate, path):
             return certificate, path
         if _claim(certificate_id):
-            db.session.refresh(certificate)  # rendered by someone else just before the claim?
-            rendered = not _current(certificate, path)
-            if rendered:
-                path = ensure_pdf(certificate)
-            certificate.pdf_claimed_until = None
-            db.session.commit()
-            if rendered:  # said once recorded: a worker killed before the commit never says it
-                current_app.logger.info("rendered certificate %s (recorded)", certificate.serial)
-            return certificate, path
+            return _render_claimed(certificate)
         time.sleep(WAIT)  # someone else is rendering it
+
+
+def _render_claimed(certificate: Certificate) -> tuple[Certificate, Path]:
+    """Render the PDF of a certificate this process holds the claim of, unless someone did
+    just before the claim; record it and let the claim go."""
+    with own_transaction():
+        db.session.refresh(certificate)
+        path = pdf_path(certificate)
+        rendered = not _current(certificate, path)
+        if rendered:
+            path = ensure_pdf(certificate)
+        certificate.pdf_claimed_until = None
+    if rendered:  # said once recorded: a worker killed before the commit never says it
+        current_app.logger.info("rendered certificate %s (recorded)", certificate.serial)
+    return certificate, path
 
 
 def _current(certificate: Certificate, path: Path) -> bool:
@@ -57,17 +67,17 @@ def _current(certificate: Certificate, path: Path) -> bool:
 
 
 def _claim(certificate_id: int) -> bool:
-    """Take the right to render this PDF (atomically, committed); False if someone holds it."""
+    """Take the right to render this PDF (atomically, committed at once where every worker
+    sees it); False if someone holds it."""
     now = utcnow()
     free = or_(Certificate.pdf_claimed_until.is_(None), Certificate.pdf_claimed_until < now)
-    taken = db.session.execute(
-        update(Certificate)
-        .where(Certificate.id == certificate_id, free)
-        .values(pdf_claimed_until=now + CLAIM)
-        .returning(Certificate.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    db.session.commit()
+    with apart() as connection:
+        taken = connection.execute(
+            update(Certificate)
+            .where(Certificate.id == certificate_id, free)
+            .values(pdf_claimed_until=now + CLAIM)
+            .returning(Certificate.id)
+        ).first()
     return taken is not None
 
 

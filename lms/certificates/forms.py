@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from lms.certificates.artwork import ART_KINDS
 from lms.certificates.services import REVOKE_CATEGORIES
-from lms.forms import Form
+from lms.core.forms import Form
 
 
 class RevokeForm(Form):

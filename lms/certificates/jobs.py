@@ -4,7 +4,6 @@ worker was killed: PDFs already recorded are reused, certificates are never issu
 
 import zipfile
 
-from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -12,9 +11,8 @@ from lms.auth.models import User
 from lms.certificates import services
 from lms.certificates.downloads import rendered_pdf
 from lms.certificates.pdf import RenderFailed
+from lms.core.files import atomic_path
 from lms.extensions import db
-from lms.files import atomic_path
-from lms.jobs import registry
 from lms.jobs import services as jobs
 from lms.jobs.models import Job
 from lms.jobs.registry import JobFailed
@@ -105,10 +103,3 @@ def _render(certificate_id: int) -> tuple[str, object]:
             _("The certificates could not be saved on the server (disk full or folder not writable).")
         ) from failed
     return certificate.serial, path
-
-
-def init_app(app: Flask) -> None:
-    """Make the certificate jobs known to this app."""
-    registry.register(app, "certificates.zip", build_zip)
-    registry.register(app, "certificates.issue", issue_all)
-    registry.register(app, "certificates.render", render_all)

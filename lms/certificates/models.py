@@ -6,7 +6,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import Region, User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 
@@ -85,7 +85,7 @@ class CertificateArt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # ART_KINDS: "emblem" or "signature"
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
-    png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # re-encoded by lms/images.py
+    png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # re-encoded by lms/core/images.py
     width: Mapped[int]
     height: Mapped[int]
     signatory: Mapped[str | None] = mapped_column(String(200))  # printed under a signature

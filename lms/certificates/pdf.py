@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 
 from lms.certificates.artwork import png_of
 from lms.certificates.models import Certificate
+from lms.core.files import PRIVATE_FILE, private_folder, write_atomic
+from lms.core.links import public_url
+from lms.core.pdf import render_pdf
+from lms.core.qr import qr_print_png_data_uri
+from lms.core.readable import format_code
 from lms.extensions import db
-from lms.files import PRIVATE_FILE, private_folder, write_atomic
-from lms.links import public_url
-from lms.pdf import render_pdf
 from lms.people.labels import role_name
-from lms.qr import qr_print_png_data_uri
-from lms.readable import format_code
 
 TEMPLATE = "certificates/certificate.html"
 STYLESHEET = "certificates/certificate.css"

@@ -10,20 +10,21 @@ from sqlalchemy import Select, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.auth.audit import audit
-from lms.auth.models import Region, Role, User
-from lms.auth.permissions import may, region_ids_under, users_in_scope
+from lms.auth.models import Region, User
+from lms.auth.permissions import may, region_ids_under, roles_with, users_in_scope
 from lms.batches.models import Membership
 from lms.certificates.artwork import art_snapshot
 from lms.certificates.models import Certificate, SerialCounter
-from lms.clock import local_date, local_moment, utcnow
+from lms.core.clock import local_date, local_moment, utcnow
+from lms.core.database import insert_ignore
+from lms.core.errors import NotFound
+from lms.core.paging import Page, escape_like, page_of
+from lms.core.readable import readable_code
+from lms.core.transactions import one_by_one, own_transaction, service
 from lms.courses.models import Course, CourseVersion
-from lms.database import insert_ignore, many_commits
-from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
-from lms.paging import Page, escape_like, page_of
 from lms.people.milestones import clear_certified, mark_milestone
-from lms.readable import readable_code
 
 CODE_LENGTH = 15  # 15 characters of a 31-letter alphabet: about 74 random bits
 
@@ -71,7 +72,8 @@ def _eligible_query(
     search: str = "",
 ) -> Select:
     """SQL: (user, course, live version, completed at) of every eligible completion."""
-    scoped = users_in_scope(actor).where(User.role != Role.ADMIN, User.id != actor.id).subquery()
+    earners = User.role.in_(roles_with("earn_certificates"))
+    scoped = users_in_scope(actor).where(earners, User.id != actor.id).subquery()
     valid = exists().where(
         Certificate.user_id == Completion.user_id,
         Certificate.course_id == Completion.course_id,
@@ -118,16 +120,16 @@ def issue(
     allowed = {(item.user.id, item.course.id): item for item in eligible(actor)}
     issued, skipped = [], 0
     artwork: dict[int | None, dict] = {}  # per region: thousands of people share a few places
-    with many_commits():
+    with one_by_one():
         for pair in dict.fromkeys(pairs):
             item = allowed.get(pair)
             if item is None:
                 skipped += 1
                 continue
             try:
-                issued.append(_issue_one(actor, item, each, artwork))
-            except IntegrityError:
-                db.session.rollback()
+                with own_transaction():
+                    issued.append(_issue_one(actor, item, each, artwork))
+            except IntegrityError:  # rolled back: issued meanwhile
                 skipped += 1
     return issued, skipped
 
@@ -135,7 +137,7 @@ def issue(
 def _issue_one(
     actor: User, item: Eligible, each: Callable[[Certificate], None] | None, artwork: dict | None = None
 ) -> Certificate:
-    """Number, code and snapshot for one certificate, audited, committed (`artwork`: the
+    """Number, code and snapshot for one certificate, audited (flushes; `artwork`: the
     art snapshots found so far, by region id)."""
     moment = utcnow()
     artwork = {} if artwork is None else artwork
@@ -159,7 +161,6 @@ def _issue_one(
     mark_milestone(item.user.id, User.certified_at)
     if each is not None:
         each(certificate)
-    db.session.commit()
     return certificate
 
 
@@ -201,6 +202,7 @@ REVOKE_CATEGORIES = {
 }
 
 
+@service
 def revoke(actor: User, code: str, category: str, reason: str) -> Certificate:
     """Revoke a valid certificate in the actor's scope, with a public category and the
     reason in words; it stays on record."""
@@ -213,7 +215,6 @@ def revoke(actor: User, code: str, category: str, reason: str) -> Certificate:
     still_valid = select(Certificate.id).filter_by(user_id=certificate.user_id, revoked_at=None)
     if db.session.execute(still_valid).first() is None:
         clear_certified(certificate.user_id)
-    db.session.commit()
     return certificate
 
 
@@ -228,6 +229,7 @@ def _revoke(actor: User, certificate: Certificate, category: str, reason: str) -
     db.session.flush()
 
 
+@service
 def reissue(actor: User, code: str) -> Certificate:
     """After a name was corrected: revoke the certificate printed with the old name ("name
     corrected") and issue a new one with the current details, in one transaction."""
@@ -238,9 +240,8 @@ def reissue(actor: User, code: str) -> Certificate:
     wanted = (certificate.user_id, certificate.course_id)
     item = next((item for item in eligible(actor) if (item.user.id, item.course.id) == wanted), None)
     if item is None:  # the course stopped giving certificates, or it is the actor's own
-        db.session.rollback()
         raise CertificateError(_l("A new certificate can't be issued for this course now."))
-    return _issue_one(actor, item, None)  # commits the revocation with it
+    return _issue_one(actor, item, None)  # in the revocation's transaction
 
 
 def certificates_of(person: User) -> list[Certificate]:

@@ -26,13 +26,13 @@ from lms.certificates import jobs as certificate_jobs
 from lms.certificates.forms import ArtForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import RenderFailed, verify_url
 from lms.config import address_for_this_machine_only
+from lms.core.forms import EmptyForm
+from lms.core.ids import as_id, id_number, page_number
+from lms.core.readable import format_code
 from lms.extensions import limiter
-from lms.forms import EmptyForm
-from lms.ids import as_id, id_number, page_number
 from lms.jobs import services as jobs
 from lms.people.labels import region_kind
 from lms.people.regions import find_region, picker
-from lms.readable import format_code
 
 bp = Blueprint("certificates", __name__)
 

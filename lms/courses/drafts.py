@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
+from lms.core.errors import NotFound
+from lms.core.transactions import service
 from lms.courses.models import Course, CourseFile, CourseOwner, DraftFile
 from lms.courses.owners import claim, ensure_editor
 from lms.courses.parser import SLUG_PATTERN, CourseSource, parse_course
 from lms.courses.problems import CourseInvalid, Problem
 from lms.courses.rendering import INTRO, render_one, too_slow
 from lms.courses.source import Limits, read_zip
-from lms.errors import NotFound
 from lms.extensions import db
 
 CHANGE_KINDS = ("added", "changed", "deleted")
@@ -146,6 +147,7 @@ def _next_number(course: Course) -> int:
     return (course.live_version.number if course.live_version else 0) + 1
 
 
+@service
 def save_draft(actor: User, course: Course, path: str, text: str) -> Preview:
     """Keep an edit of one file without publishing it (owners only); its preview, rendered
     once, and whether it renders in time are kept with it."""
@@ -154,16 +156,15 @@ def save_draft(actor: User, course: Course, path: str, text: str) -> Preview:
     result = preview(course, path, text)
     draft.slow, draft.preview_html = result.slow, result.html
     draft.preview_key = None if result.slow else _preview_key(course, draft_source(course), path)
-    db.session.commit()
     return result
 
 
+@service
 def mark_slow(course: Course, paths: list[str]) -> None:
     """Remember which drafts ran over the time budget (after a failed publish or upload)."""
     for path, draft in drafts(course).items():
         if path in paths:
             draft.slow = True
-    db.session.commit()
 
 
 def _put(course: Course, path: str, data: bytes | None, actor: User, origin: str) -> DraftFile:
@@ -176,6 +177,7 @@ def _put(course: Course, path: str, data: bytes | None, actor: User, origin: str
     return draft
 
 
+@service
 def discard_drafts(actor: User, course: Course) -> None:
     """Throw away every unpublished change; a course never published goes with them."""
     ensure_editor(actor, course)
@@ -183,7 +185,6 @@ def discard_drafts(actor: User, course: Course) -> None:
         db.session.delete(draft)
     if course.live_version_id is None:
         _forget_unpublished(course)
-    db.session.commit()
 
 
 def _forget_unpublished(course: Course) -> None:
@@ -193,6 +194,7 @@ def _forget_unpublished(course: Course) -> None:
     db.session.delete(course)
 
 
+@service
 def upload(actor: User, data: bytes, slug: str, new: bool) -> Course:
     """Put an uploaded .zip into a course's drafts, replacing the drafts there: an existing
     course the actor may edit, or a new one with the id they typed. The archive may hold the
@@ -201,8 +203,7 @@ def upload(actor: User, data: bytes, slug: str, new: bool) -> Course:
     _refuse_others_drafts(actor, course)
     try:
         _folder, files = read_zip(data, Limits.from_config())
-    except CourseInvalid as invalid:
-        db.session.rollback()
+    except CourseInvalid as invalid:  # nothing written: the unit of work is rolled back
         raise CourseInvalid(invalid.problems, base=slug) from None
     live = live_files(course)
     for draft in drafts(course).values():
@@ -214,7 +215,6 @@ def upload(actor: User, data: bytes, slug: str, new: bool) -> Course:
         db.session.add(
             DraftFile(course_id=course.id, path=path, data=content, author_id=actor.id, origin="upload")
         )
-    db.session.commit()
     return course
 
 

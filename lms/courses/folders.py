@@ -8,11 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from lms.core.files import write_atomic
 from lms.courses.models import Course, CourseFile, CourseVersion
 from lms.courses.parser import CourseSource
 from lms.courses.source import Limits, read_folder
 from lms.extensions import db
-from lms.files import write_atomic
 
 MARKER = ".published-version"  # a dotfile: never part of the course itself
 

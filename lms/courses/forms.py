@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from lms.forms import Form
+from lms.core.forms import Form
 
 NEW_COURSE = ""  # the course select's choice for "a new course"
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from lms.core.i18n import languages
 from lms.courses.frontmatter import split_front_matter
 from lms.courses.problems import Problem
 from lms.courses.quizzes import QuizBlock, is_quiz_info, parse_quiz
-from lms.i18n import languages
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_NAME = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from lms import hooks
+from lms.courses import asks
 from lms.courses.models import Course, CourseFile, CourseVersion, Quiz
 from lms.courses.parser import CourseSource, parse_course
 from lms.courses.problems import CourseInvalid, Problem
@@ -58,7 +58,7 @@ def grading_changes(course: Course, source: CourseSource) -> list[QuizChange]:
     changed = [key for key, digest in after.items() if key in before and before[key] != digest]
     rounds = {quiz.key: quiz.round for quiz in live.quizzes if quiz.key in changed}
     counts: dict[str, int] = {}
-    for answer in hooks.answers("quiz_passers", course.id, rounds):
+    for answer in asks.quiz_passers.answers(course.id, rounds):
         counts |= answer
     return [QuizChange(key, counts.get(key, 0)) for key in changed]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
-from lms import hooks
 from lms.auth.models import User
+from lms.courses import asks
 from lms.courses.models import Course, CourseFile, CourseVersion, Lesson, PublishEvent, Quiz
 from lms.courses.parser import CourseSource, LessonSource
 from lms.courses.passes import QuizChange, grading_changes, new_rounds
@@ -53,7 +53,7 @@ def add_version(
     event.detail = {"quizzes": _decisions(changes, retake)}
     db.session.add(event)
     db.session.flush()
-    hooks.answers("version_published", course)  # e.g. completions a removed quiz now grants
+    asks.version_published.answers(course)  # e.g. completions a removed quiz now grants
     return Published(source.slug, version, True, changes, frozenset(retake))
 
 

@@ -11,7 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
+from lms.core.errors import NotFound
+from lms.core.paging import Page, page_of
+from lms.core.transactions import service
 from lms.courses import drafts, markdown
 from lms.courses.models import Course, CourseFile, CourseVersion, PublishEvent
 from lms.courses.owners import ensure_editor
@@ -21,9 +24,7 @@ from lms.courses.problems import CourseInvalid, Problem, TooSlow
 from lms.courses.publishing import Published, add_version
 from lms.courses.rendering import render_course
 from lms.courses.source import Limits, read_folder
-from lms.errors import NotFound
 from lms.extensions import db
-from lms.paging import Page, page_of
 
 
 def course_guide_html() -> str:
@@ -128,11 +129,11 @@ def check_folder(folder: Path) -> tuple[CourseSource | None, list[Problem]]:
     return course, [*course.problems, *slow]
 
 
+@service
 def publish(source: CourseSource, actor: User | None, origin: str, retake: Collection[str] = ()) -> Published:
     """Publish a checked course as a new version if its content changed (CLI, demo data),
     keeping every quiz's passes but for the quizzes in `retake`."""
     outcome = add_version(source, actor, origin, retake)
-    db.session.commit()
     return outcome
 
 
@@ -166,7 +167,21 @@ def publish_drafts(
 ) -> Published:
     """Publish the drafts as the new live version, with the publisher's retake decisions; the
     drafts go in the same commit, also when they change nothing. With a fingerprint, the
-    drafts must still be the ones the decisions were made on."""
+    drafts must still be the ones the decisions were made on. When rendering finds files too
+    slow, nothing is published (CourseInvalid) and, in a second unit of work, those drafts
+    are marked slow, so the review lists them."""
+    try:
+        return _publish_drafts(actor, course, retake, fingerprint)
+    except CourseInvalid as invalid:
+        slow = [problem.file for problem in invalid.problems if isinstance(problem, TooSlow)]
+        if slow:
+            drafts.mark_slow(course, slow)
+        raise
+
+
+@service
+def _publish_drafts(actor: User, course: Course, retake: Collection[str], fingerprint: str) -> Published:
+    """The publish of `publish_drafts`, one unit of work: all or nothing."""
     ensure_editor(actor, course)
     pending = drafts.drafts(course)
     if not pending:
@@ -177,34 +192,27 @@ def publish_drafts(
     origin = "upload" if any(draft.origin == "upload" for draft in pending.values()) else "editor"
     for draft in pending.values():
         db.session.delete(draft)
-    try:
-        outcome = add_version(source, actor, origin, retake)
-    except CourseInvalid as invalid:
-        db.session.rollback()  # the drafts stay, for their author to fix
-        drafts.mark_slow(
-            course, [problem.file for problem in invalid.problems if isinstance(problem, TooSlow)]
-        )
-        raise
-    db.session.commit()
-    return outcome
+    return add_version(source, actor, origin, retake)
 
 
 class DraftsChanged(Exception):
     """The drafts changed after the publisher saw what publishing would do: ask again."""
 
 
+@service
 def unpublish(actor: User, course: Course) -> None:
     """Take a course away from learners (their progress, completions and certificates stay)."""
     _set_listed(actor, course, False)
 
 
+@service
 def republish(actor: User, course: Course) -> None:
     """Give an unpublished course back to learners, at the version that was live."""
     _set_listed(actor, course, True)
 
 
 def _set_listed(actor: User, course: Course, listed: bool) -> None:
-    """Unpublish or republish, recorded in the course history."""
+    """Unpublish or republish, recorded in the course history (flushes)."""
     ensure_editor(actor, course)
     if course.live_version_id is None or course.listed == listed:
         raise NotFound
@@ -213,4 +221,3 @@ def _set_listed(actor: User, course: Course, listed: bool) -> None:
     db.session.add(
         PublishEvent(course_id=course.id, version_id=course.live_version_id, actor_id=actor.id, origin=origin)
     )
-    db.session.commit()

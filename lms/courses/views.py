@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.auth.permissions import may, requires
+from lms.core.forms import EmptyForm
+from lms.core.i18n import current_language
+from lms.core.ids import page_number
 from lms.courses import drafts, owners, services
 from lms.courses.forms import NEW_COURSE, EditForm, OwnerForm, UploadCourseForm
 from lms.courses.problems import CourseInvalid
-from lms.forms import EmptyForm
-from lms.i18n import current_language
-from lms.ids import page_number
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 IMMUTABLE = 365 * 24 * 3600
@@ -56,7 +56,7 @@ def versions(slug: str):
     return render_template(
         "courses/versions.html", course=course, files=sorted(drafts.markdown_files(course)),
         rows=services.history(course, request.args.get("page", 1, type=page_number), current_app.config["USERS_PER_PAGE"]),
-        drafted=drafts.drafts(course), owners=owners.owners(course), editor=owners.may_edit(current_user, course),
+        drafted=drafts.drafts(course), owners=owners.owners(course), editor=may(current_user, "edit_course", course),
         owner_form=OwnerForm(), form=EmptyForm(),
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from lms.auth.models import Region, User
 from lms.config import loopback_address
+from lms.core.phones import format_phone
 from lms.courses.services import check_folder, publish
 from lms.demo.activity import seed_activity
 from lms.demo.people import DEMO_PASSWORD, DEMO_PEOPLE
@@ -18,7 +19,6 @@ from lms.demo.scale import generate
 from lms.extensions import db
 from lms.people.regions import find_region, import_regions
 from lms.people.services import check_person, create_user, phone_taken
-from lms.phones import format_phone
 
 REGIONS_CSV = Path(__file__).with_name("regions.csv")
 SCALE_COURSE = "digital-sahayak-bn"

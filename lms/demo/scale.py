@@ -13,9 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select, update
 
 from lms.auth.models import Region, Role, User
+from lms.auth.permissions import roles_with
 from lms.auth.services import hash_password
 from lms.batches.models import Batch, LeaderGrant, Membership
 from lms.certificates.models import Certificate, SerialCounter
+from lms.core.transactions import one_by_one, own_transaction
 from lms.courses.kinds import KINDS
 from lms.courses.models import Course, Quiz
 from lms.demo.people import DEMO_PASSWORD
@@ -41,10 +43,14 @@ def generate(count: int, course_slug: str, progress: Progress, seed: int = 2026)
     """Add `count` sahayaks with progress; return what was made. Run once on a fresh demo."""
     rng = random.Random(seed)  # noqa: S311 (made-up demo data)
     course = db.session.execute(select(Course).filter_by(slug=course_slug)).scalar_one()
-    booths = _booths(rng, progress)
-    users = _sahayaks(count, booths, rng, progress)
-    batches = _cascade(course, users, rng, progress)
-    attempts = _learning(course, users, rng, progress)
+    with one_by_one():  # each step, and each chunk of the learning, in a transaction of its own
+        with own_transaction():
+            booths = _booths(rng, progress)
+        with own_transaction():
+            users = _sahayaks(count, booths, rng, progress)
+        with own_transaction():
+            batches = _cascade(course, users, rng, progress)
+        attempts = _learning(course, users, rng, progress)
     return {"booths": len(booths), "sahayaks": len(users), "batches": batches, "attempts": attempts}
 
 
@@ -74,7 +80,6 @@ def _booths(rng: random.Random, progress: Progress) -> list[int]:
     db.session.add_all(new)
     db.session.flush()
     refresh_paths(db.session.execute(select(Region)).scalars().all())
-    db.session.commit()
     progress("regions", len(new))
     return [region.id for region in new if region.kind == "booth"]
 
@@ -102,13 +107,13 @@ def _sahayaks(count: int, booths: list[int], rng: random.Random, progress: Progr
         ]
         db.session.execute(insert(User), rows)
         progress("sahayaks", len(rows))
-    db.session.commit()
     return list(db.session.execute(select(User.id).where(User.phone.like("6%")).order_by(User.id)).scalars())
 
 
 def _cascade(course: Course, users: list[int], rng: random.Random, progress: Progress) -> int:
     """Workshops led by trainers; their graduates lead batches; those members lead the rest."""
-    trainers = db.session.execute(select(User).filter_by(role=Role.TRAINER.value)).scalars().all()
+    workshops = User.role.in_(roles_with("run_workshops")) & User.role.not_in(roles_with("act_everywhere"))
+    trainers = db.session.execute(select(User).where(workshops).order_by(User.id)).scalars().all()
     pool = list(users)
     rng.shuffle(pool)
     total = max(3, len(users) // PEOPLE_PER_BATCH)  # 2,000 batches for 40,000 sahayaks
@@ -143,7 +148,6 @@ def _cascade(course: Course, users: list[int], rng: random.Random, progress: Pro
             for u in granted
         ],
     )
-    db.session.commit()
     progress("batches", len(plan))
     return len(plan)
 
@@ -214,14 +218,15 @@ def _learning(course: Course, users: list[int], rng: random.Random, progress: Pr
                 }
             )
         if len(attempts) >= CHUNK * 4:
-            _flush(reads, attempts, results, progress)
-    _flush(reads, attempts, results, progress)
-    tallies.add(counts)
-    for start in range(0, len(done), CHUNK):
-        db.session.execute(insert(Completion), done[start : start + CHUNK])
-    _certificates(done[: len(done) * 2 // 3], version, rng)
-    _milestones()
-    db.session.commit()
+            with own_transaction():
+                _flush(reads, attempts, results, progress)
+    with own_transaction():
+        _flush(reads, attempts, results, progress)
+        tallies.add(counts)
+        for start in range(0, len(done), CHUNK):
+            db.session.execute(insert(Completion), done[start : start + CHUNK])
+        _certificates(done[: len(done) * 2 // 3], version, rng)
+        _milestones()
     progress("completions", len(done))
     return attempt_count
 
@@ -281,18 +286,18 @@ def _milestones() -> None:
 
 
 def _flush(reads: list, attempts: list, results: list, progress: Progress) -> None:
-    """Insert what has been generated so far and empty the lists."""
+    """Insert what has been generated so far and empty the lists (flushes)."""
     for model, rows in ((LessonRead, reads), (Attempt, attempts), (QuizProgress, results)):
         for start in range(0, len(rows), CHUNK):
             db.session.execute(insert(model), rows[start : start + CHUNK])
     progress("attempts", len(attempts))
     reads.clear(), attempts.clear(), results.clear()
-    db.session.commit()
 
 
 def _certificates(done: list[dict], version, rng: random.Random) -> None:
     """Certificates for two thirds of the completions, numbered after the existing ones."""
-    admin = db.session.execute(select(User).filter_by(role=Role.ADMIN.value)).scalars().first()
+    everywhere = User.role.in_(roles_with("act_everywhere"))
+    admin = db.session.execute(select(User).where(everywhere).order_by(User.id)).scalars().first()
     if admin is None or not done:
         return
     year = 2026

@@ -6,7 +6,8 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
+from lms.core.transactions import abandon
 from lms.extensions import db
 from lms.jobs import queue
 from lms.jobs.models import Job
@@ -26,5 +27,5 @@ def jobs_state() -> str:
     try:
         return "stalled" if db.session.execute(waiting).scalar() else "ok"
     except SQLAlchemyError:  # the database is away: /healthz says so itself
-        db.session.rollback()
+        abandon()
         return "unknown"

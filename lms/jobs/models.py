@@ -6,7 +6,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 STATES = ("queued", "running", "done", "failed", "expired")

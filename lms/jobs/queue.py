@@ -5,27 +5,30 @@ is the record of what a job is and how far it got, so a lost or doubled queue me
 harmless (lms/jobs/runner.py claims a job before running it). Huey is made on first use:
 its SQLite storage opens its file as soon as it exists."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey, crontab
 
-from lms.files import private_folder, private_sqlite_file
+from lms.core.files import private_folder, private_sqlite_file
 
 _KEY = "lms.jobs"
 
 
-def init_app(app: Flask) -> None:
-    """Leave room for this app's Huey (made when first needed)."""
-    app.extensions[_KEY] = {}
+def init_app(app: Flask, run: Callable[[int], None], housekeeping: Callable[[], None]) -> None:
+    """Leave room for this app's Huey (made when first needed), whose tasks will `run` a job
+    by its id and do the periodic `housekeeping` (passed in: the queue knows nothing of
+    what a job is)."""
+    app.extensions[_KEY] = {"work": {"run": run, "housekeeping": housekeeping}}
 
 
 def huey():
     """This app's Huey, with its tasks."""
     app = current_app._get_current_object()
     made = app.extensions[_KEY]
-    if not made:
-        made |= _make(app)
+    if "huey" not in made:
+        made |= _make(app, **made["work"])
     return made["huey"]
 
 
@@ -45,23 +48,19 @@ def enqueue(job_id: int) -> None:
         )
 
 
-def _make(app: Flask) -> dict:
+def _make(app: Flask, run: Callable[[int], None], housekeeping: Callable[[], None]) -> dict:
     """A Huey for the app and its two tasks: running a job, and the housekeeping each minute."""
     queue = _storage(app)
 
     @queue.task(name="lms.run_job")
     def run_job(job_id: int) -> None:
-        from lms.jobs import runner
-
         with app.app_context():
-            runner.run(job_id)
+            run(job_id)
 
     @queue.periodic_task(crontab(minute="*"), name="lms.housekeeping")
-    def housekeeping() -> None:
-        from lms.jobs import services
-
+    def tidy() -> None:
         with app.app_context():
-            services.housekeeping()
+            housekeeping()
 
     return {"huey": queue, "run_job": run_job}
 

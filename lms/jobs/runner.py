@@ -10,7 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
+from lms.core.transactions import apart, restart, service
 from lms.extensions import db
 from lms.jobs import registry, services
 from lms.jobs.models import Job
@@ -46,7 +47,7 @@ class Progress:
     def _report(self, **values) -> None:
         """Change the job row and renew the hold, committed at once on its own connection."""
         values.setdefault("lease_until", utcnow() + services.lease())
-        with db.engine.begin() as connection:
+        with apart() as connection:
             connection.execute(update(Job).where(Job.id == self.job_id).values(**values))
 
 
@@ -59,16 +60,16 @@ def run(job_id: int) -> None:
         try:
             result = registry.kind(job.kind).work(job, Progress(job))
         except registry.JobFailed as failed:
-            db.session.rollback()
-            _finish(job_id, "failed", error=str(failed))
+            restart()
+            finish(job_id, "failed", error=str(failed))
         except Exception:  # a bug, or the database went away: logged, and said plainly
-            db.session.rollback()
+            restart()
             current_app.logger.exception("job %s (%s) failed", job_id, job.kind)
-            _finish(
+            finish(
                 job_id, "failed", error=_("Something went wrong; the error has been logged. Try again later.")
             )
         else:
-            _finish(job_id, "done", result=result)
+            finish(job_id, "done", result=result)
 
 
 @contextmanager
@@ -81,7 +82,7 @@ def _heartbeat(job_id: int):
     def beat() -> None:
         while not stop.wait(lease.total_seconds() / 4):
             try:
-                with engine.begin() as connection:
+                with apart(engine) as connection:
                     statement = update(Job).where(Job.id == job_id).values(lease_until=utcnow() + lease)
                     connection.execute(statement)
             except Exception:  # the database busy or gone for a moment: the next beat may do
@@ -96,11 +97,11 @@ def _heartbeat(job_id: int):
         thread.join()
 
 
-def _finish(job_id: int, state: str, **values) -> None:
+@service
+def finish(job_id: int, state: str, **values) -> None:
     """Record how the job ended and when its results go."""
     keep = timedelta(hours=current_app.config["JOBS_KEEP_HOURS"])
     now = utcnow()
     values |= {"state": state, "finished_at": now, "expires_at": now + keep, "lease_until": None}
     statement = update(Job).where(Job.id == job_id).values(**values)
     db.session.execute(statement.execution_options(synchronize_session=False))
-    db.session.commit()

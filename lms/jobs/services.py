@@ -8,28 +8,32 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from sqlalchemy import or_, update
 
-from lms import hooks
 from lms.auth.models import User
 from lms.auth.permissions import may
-from lms.clock import utcnow
-from lms.errors import NotFound
+from lms.core.clock import utcnow
+from lms.core.errors import NotFound
+from lms.core.files import private_folder, write_atomic
+from lms.core.paging import Page, page_of
+from lms.core.transactions import after_commit, service
 from lms.extensions import db
-from lms.files import private_folder, write_atomic
-from lms.jobs import queue
+from lms.jobs import asks, queue
 from lms.jobs.models import Job
-from lms.paging import Page, page_of
 
 
+@service
 def start(actor: User, kind: str, title: str, params: dict, total: int, files: dict | None = None) -> Job:
-    """Record a job (with its input `files`) and ask a worker to run it; the caller's request
-    ends at once."""
+    """Record a job (with its input `files`) and ask a worker to run it once it is committed
+    (a worker must find the row); the caller's request ends at once."""
     job = Job(kind=kind, title=str(title)[:300], params=params, total=total, created_by_id=actor.id)
     db.session.add(job)
-    db.session.commit()
-    for name, data in (files or {}).items():
-        write_atomic(folder(job) / name, data, mode=0o600)
-    queue.enqueue(job.id)
-    db.session.refresh(job)  # run at once when jobs are immediate (tests)
+    db.session.flush()
+
+    def hand_over() -> None:
+        for name, data in (files or {}).items():
+            write_atomic(folder(job) / name, data, mode=0o600)
+        queue.enqueue(job.id)
+
+    after_commit(hand_over)
     return job
 
 
@@ -81,6 +85,7 @@ def abandoned(now: datetime):
     return (Job.state == "running") & (Job.lease_until < now)
 
 
+@service
 def claim(job_id: int) -> Job | None:
     """Take a job to run it: queued, or running but held by nobody (its worker died) fewer than
     JOBS_MAX_RUNS times; None if another worker holds it, it is finished, or it was cut off
@@ -97,8 +102,8 @@ def claim(job_id: int) -> Job | None:
     ).first()
     if not taken:
         _give_up(db.select(Job).where(Job.id == job_id, abandoned(now), Job.runs >= most))
-    db.session.commit()
-    return db.session.get(Job, job_id, populate_existing=True) if taken else None
+        return None
+    return db.session.get(Job, job_id, populate_existing=True)
 
 
 def _give_up(query) -> None:
@@ -121,8 +126,16 @@ def _give_up(query) -> None:
 
 
 def housekeeping() -> None:
-    """Run again the jobs nobody holds (a worker was killed, a queue message lost), remove
-    results kept long enough, and let each package clean up (hook "housekeeping", no arguments)."""
+    """Tidy the jobs, then let each package clean up (hook "housekeeping", no arguments), each
+    in a transaction of its own."""
+    _tidy_jobs()
+    asks.housekeeping.answers()  # each package's own clean-up (old counters, forms, files)
+
+
+@service
+def _tidy_jobs() -> None:
+    """Run again the jobs nobody holds (a worker was killed, a queue message lost), fail those
+    cut off too often, and remove results kept long enough."""
     now = utcnow()
     most = current_app.config["JOBS_MAX_RUNS"]
     _give_up(db.select(Job).where(abandoned(now), Job.runs >= most))
@@ -130,10 +143,8 @@ def housekeeping() -> None:
         or_(abandoned(now), (Job.state == "queued") & (Job.created_at < now - lease()))
     )
     for job_id in db.session.execute(stale).scalars().all():
-        queue.enqueue(job_id)
+        after_commit(lambda job_id=job_id: queue.enqueue(job_id))
     expired = db.select(Job).where(Job.state.in_(["done", "failed"]), Job.expires_at < now)
     for job in db.session.execute(expired).scalars().all():
         shutil.rmtree(Path(current_app.instance_path) / "jobs" / str(job.id), ignore_errors=True)
         job.state, job.result = "expired", {}
-    db.session.commit()
-    hooks.answers("housekeeping")  # each package's own clean-up (old counters, forms, files)

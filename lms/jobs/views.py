@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from lms.ids import page_number
+from lms.core.ids import page_number
 from lms.jobs import services
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")

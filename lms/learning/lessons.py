@@ -13,13 +13,14 @@ from functools import cache
 from sqlalchemy import Row, Select, bindparam, exists, func, select
 
 from lms.auth.models import User
+from lms.core.errors import NotFound
+from lms.core.kept import kept
+from lms.core.transactions import service
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
-from lms.errors import NotFound
 from lms.extensions import db
-from lms.kept import kept
 from lms.learning import quizforms
 from lms.learning.models import LessonRead, QuizProgress
-from lms.learning.services import allowed_attempts, out_of_tries, record_read
+from lms.learning.services import allowed_attempts, mark_read, out_of_tries
 
 CONTENT_KEPT = 512  # lessons kept per process (a course has about ten; a few courses are live)
 CONTENT_BUDGET = 16 * 1024 * 1024  # and their bytes (a lesson's source is at most LESSON_MAX_BYTES)
@@ -83,6 +84,7 @@ class LessonPage:
     quizzes: dict[str, QuizOnPage]
 
 
+@service
 def open_lesson(user: User, slug: str, lesson_slug: str, tokens: dict) -> LessonPage:
     """The lesson page for this learner, marking the lesson read (idempotent) and keeping each
     quiz's attempt token in `tokens` (the session), or NotFound."""
@@ -99,7 +101,7 @@ def open_lesson(user: User, slug: str, lesson_slug: str, tokens: dict) -> Lesson
     if content is None:
         raise NotFound
     if not live.read:
-        record_read(user, db.session.get(Course, live.course_id), lesson_slug)
+        mark_read(user, db.session.get(Course, live.course_id), lesson_slug)
     return LessonPage(content, _quiz_forms(user, live.course_id, content.quizzes, tokens))
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.courses.models import Course, CourseVersion, Quiz
 from lms.extensions import db
 

@@ -6,8 +6,8 @@ import random
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from lms.core.kept import MISSING, keep, lookup
 from lms.courses.kinds import KINDS
-from lms.kept import MISSING, keep, lookup
 
 TOKEN_SALT = "quiz-attempt"  # noqa: S105 (a signing salt, not a secret)
 

@@ -11,19 +11,19 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 
-from lms import hooks
-from lms.auth.models import Role, User
-from lms.clock import utcnow
+from lms.auth.models import User
+from lms.core.clock import utcnow
+from lms.core.database import dialect_insert, insert_ignore
+from lms.core.errors import NotFound
+from lms.core.plaintext import CONTROL_CHARACTERS, has_control_characters
+from lms.core.transactions import restart, service
 from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
-from lms.database import dialect_insert, insert_ignore
-from lms.errors import NotFound
 from lms.extensions import db
-from lms.learning import quizforms
+from lms.learning import asks, quizforms
 from lms.learning.grading import grade
 from lms.learning.models import Attempt, Completion, LessonRead, PendingAnswers, QuizProgress
 from lms.people.milestones import mark_milestone
-from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
 class QuizRefused(Exception):
@@ -91,17 +91,22 @@ class CourseProgress:
         return round(100 * done / total) if total else 0
 
 
+@service
 def record_read(user: User, course: Course, lesson_slug: str) -> None:
     """Mark a lesson read (idempotent) and check completion."""
     read = select(LessonRead.user_id).filter_by(user_id=user.id, course_id=course.id, lesson_slug=lesson_slug)
-    if db.session.execute(read).first() is not None:
-        return  # already read: no write transaction on every later visit
+    if db.session.execute(read).first() is None:
+        mark_read(user, course, lesson_slug)
+
+
+def mark_read(user: User, course: Course, lesson_slug: str) -> None:
+    """Record a lesson as read (idempotent), the learner's start and maybe a completion
+    (flushes)."""
     if insert_ignore(
         LessonRead, user_id=user.id, course_id=course.id, lesson_slug=lesson_slug, first_read_at=utcnow()
     ):
         mark_milestone(user.id, User.started_at)
         maybe_complete(user, course)
-    db.session.commit()
 
 
 def read_lessons(user_id: int, course_id: int) -> set[str]:
@@ -229,24 +234,23 @@ def passers(course_id: int, rounds: dict[str, int]) -> dict[str, int]:
             QuizProgress.course_id == course_id,
             QuizProgress.quiz_key.in_(list(rounds)),
             QuizProgress.passed_at.is_not(None),
-            User.role == Role.SAHAYAK.value,
+            User.is_learner,
         )
         .group_by(QuizProgress.quiz_key, QuizProgress.round)
     )
     return {key: count for key, round_, count in rows if rounds[key] == round_}
 
 
+@service
 def submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
     """Grade and record a submission exactly once per token; a replay returns the first result.
 
     `read_answers` turns the quiz spec into the answers (from a form, or kept ones)."""
     try:
-        attempt = _submit(user, token, read_answers)
+        return _submit(user, token, read_answers)
     except IntegrityError:
-        db.session.rollback()  # the same token won a race elsewhere: show that result
+        restart()  # the same token won a race elsewhere: show that result
         return _attempt_with(token)
-    db.session.commit()
-    return attempt
 
 
 def _submit(user: User, token: str, read_answers: Callable[[dict], dict]) -> Attempt:
@@ -296,7 +300,7 @@ def _record(user: User, quiz: Quiz, token: str, seed: int, answers: dict) -> Att
     db.session.add(attempt)
     db.session.flush()  # the token's UNIQUE constraint stops a doubled submission here
     _update_progress(user.id, course.id, quiz, graded.score, graded.passed, moment)
-    hooks.answers("attempt_recorded", attempt)  # e.g. the per-question report's tallies
+    asks.attempt_recorded.answers(attempt)  # e.g. the per-question report's tallies
     if graded.passed:
         maybe_complete(user, course)
     return attempt
@@ -345,6 +349,7 @@ class TooManyPending(Exception):
     """This address has as many kept answers as it may."""
 
 
+@service
 def keep_pending(token: str, answers, address: str) -> str:
     """Store answers posted without a session; return the key to find them after sign-in.
 
@@ -364,19 +369,17 @@ def keep_pending(token: str, answers, address: str) -> str:
         index_elements=[PendingAnswers.token],
         set_={"answers": statement.excluded.answers, "created_at": statement.excluded.created_at},
     ).returning(PendingAnswers.key)
-    key = db.session.execute(statement).scalar_one()
-    db.session.commit()
-    return key
+    return db.session.execute(statement).scalar_one()
 
 
+@service
 def forget_old_pending() -> int:
     """Remove answers kept longer than PENDING_ANSWERS_HOURS (housekeeping); how many."""
     cutoff = utcnow() - timedelta(hours=current_app.config["PENDING_ANSWERS_HOURS"])
-    removed = db.session.execute(delete(PendingAnswers).where(PendingAnswers.created_at < cutoff)).rowcount
-    db.session.commit()
-    return removed
+    return db.session.execute(delete(PendingAnswers).where(PendingAnswers.created_at < cutoff)).rowcount
 
 
+@service
 def submit_pending(user: User, key: str) -> Attempt | None:
     """Record answers kept while the user signed in again (if they were this user's) and
     forget them, in one transaction."""
@@ -390,10 +393,9 @@ def submit_pending(user: User, key: str) -> Attempt | None:
     except QuizRefused:
         attempt = None  # another user's form, or no tries left: the answers are dropped all the same
     except IntegrityError:
-        db.session.rollback()  # recorded meanwhile from another tab: forget the answers, show that
+        restart()  # recorded meanwhile from another tab: forget the answers, show that
         db.session.execute(delete(PendingAnswers).filter_by(key=key))
         attempt = _attempt_with(token)
-    db.session.commit()
     return attempt
 
 
@@ -445,7 +447,7 @@ def my_courses(user: User) -> list[CourseProgress]:
     Hook "enrolled_courses"(user id): SQL selecting the ids of courses the user is enrolled in
     (batches answer with the courses of the batches the user joined)."""
     started = select(LessonRead.course_id).filter_by(user_id=user.id)
-    mine = union(started, *hooks.answers("enrolled_courses", user.id))
+    mine = union(started, *asks.enrolled_courses.answers(user.id))
     query = select(Course).where(
         Course.id.in_(mine), Course.live_version_id.is_not(None), Course.unpublished_at.is_(None)
     )

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, user_logged_in
 
+from lms.core.redirects import back
 from lms.courses import services as courses
 from lms.extensions import csrf, limiter
 from lms.learning import lessons, quizforms, services
-from lms.redirects import back
 
 bp = Blueprint("learning", __name__)
 PENDING = "pending_answers"

@@ -3,8 +3,8 @@
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import AnyOf
 
-from lms.forms import Form
-from lms.i18n import languages
+from lms.core.forms import Form
+from lms.core.i18n import languages
 
 
 class LanguageForm(Form):

@@ -3,11 +3,10 @@
 from flask import Blueprint, redirect, render_template, session
 from flask_login import current_user, login_required
 
-from lms.auth.models import Role
+from lms.core.redirects import safe_next
 from lms.main.forms import LanguageForm
 from lms.main.services import home_figures, sahayak_home
 from lms.people import services as people_services
-from lms.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -16,7 +15,7 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     """What this user does next, by role."""
-    if current_user.role == Role.SAHAYAK:
+    if current_user.is_learner:
         return render_template("main/home_sahayak.html", home=sahayak_home(current_user))
     return render_template(f"main/home_{current_user.role}.html", figures=home_figures(current_user))
 

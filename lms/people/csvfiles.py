@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import format_number, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
-from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
+from lms.core.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
 @dataclass

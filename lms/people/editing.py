@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.auth.audit import AuditEvent, audit
 from lms.auth.models import User
-from lms.auth.permissions import in_area, may, may_manage, may_manage_role, user_in_scope
+from lms.auth.permissions import in_area, may, may_manage_role, user_in_scope
 from lms.auth.sessions import end_all
-from lms.errors import NotFound
+from lms.core.errors import NotFound
+from lms.core.transactions import service
 from lms.extensions import db
 from lms.people.labels import role_name
 from lms.people.lookalikes import flag_if_imitating
@@ -24,11 +25,12 @@ MAX_REASON = 300
 def person_to_edit(actor: User, person_id: int) -> User:
     """Someone the actor may correct or deactivate, else NotFound."""
     person = user_in_scope(actor, person_id)
-    if not may(actor, "edit_people") or not may_manage(actor, person):
+    if not may(actor, "edit_people") or not may(actor, "manage_person", person):
         raise NotFound
     return person
 
 
+@service
 def edit_person(actor: User, person_id: int, name: str, phone: str, region_code: str, role: str) -> list[str]:
     """Correct a person's details (checked as for a new person, and within what the actor
     may grant); audited. Returns the fields that changed (none: nothing written)."""
@@ -59,9 +61,8 @@ def edit_person(actor: User, person_id: int, name: str, phone: str, region_code:
     if "name" in changed:
         flag_if_imitating(actor, person)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the number was taken by someone at this very moment
-        db.session.rollback()
         raise PersonError(_l("The number %(phone)s belongs to someone else.", phone=checked.phone)) from None
     return changed
 
@@ -72,6 +73,7 @@ def _details(person: User) -> dict:
     return {"name": person.name, "phone": person.phone, "region": region, "role": person.role}
 
 
+@service
 def set_active(actor: User, person_id: int, active: bool, reason: str) -> User:
     """Deactivate (with a reason) or reactivate someone; audited."""
     person = person_to_edit(actor, person_id)
@@ -86,7 +88,6 @@ def set_active(actor: User, person_id: int, active: bool, reason: str) -> User:
     audit(
         actor, "person.reactivate" if active else "person.deactivate", f"user:{person.id}", {"reason": reason}
     )
-    db.session.commit()
     return person
 
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from lms.forms import Form
+from lms.core.forms import Form
 
 
 class ImportUsersForm(Form):

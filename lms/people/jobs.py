@@ -6,25 +6,19 @@ killed before its commit wrote nothing and simply runs again."""
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from lms import hooks
 from lms.auth.models import User
 from lms.extensions import db
-from lms.jobs import registry
 from lms.jobs import services as jobs
 from lms.jobs.models import Job
 from lms.jobs.registry import JobFailed
-from lms.people import sheets
+from lms.people import asks, sheets
 from lms.people.csvfiles import ImportFailed, count_rows
 from lms.people.models import PasswordSheet
 
 INPUT = "input.csv"
-# Who may be imported by a job, and what else joins the import's transaction, per kind of
-# import: other packages (batches) register theirs, keyed by a name kept in the job.
-RULES = "lms.people.import_rules"
 
 
 def start_import(
@@ -35,11 +29,6 @@ def start_import(
     title = ngettext("Registering %(num)d person", "Registering %(num)d people", rows)
     params = {"filename": filename, "rule": rule, "rule_params": rule_params or {}}
     return jobs.start(actor, "people.import", title, params, rows, files={INPUT: data})
-
-
-def register_rule(app: Flask, name: str, make: Callable[[User, dict], tuple[Callable, Callable]]) -> None:
-    """A kind of import: `make(actor, params)` gives its (allowed, then) callbacks."""
-    app.extensions.setdefault(RULES, {})[name] = make
 
 
 def run_import(job: Job, progress) -> dict:
@@ -67,14 +56,14 @@ def run_import(job: Job, progress) -> dict:
 
 
 def _rule(job: Job) -> tuple[Callable | None, Callable | None]:
-    """The job's import rule's callbacks, or the usual scope check."""
+    """The callbacks of the job's kind of import (named in the job, answered by the package
+    that started it: asks.import_rule), or the usual scope check."""
     name = job.params.get("rule")
     if not name:
         return None, None
-    return current_app.extensions[RULES][name](job.created_by, job.params["rule_params"])
-
-
-def init_app(app: Flask) -> None:
-    """Make the import job known to this app; delete old password sheets in housekeeping."""
-    registry.register(app, "people.import", run_import)
-    hooks.register(app, "housekeeping", sheets.remove_old_sheets)
+    found = [
+        rule for rule in asks.import_rule.answers(name, job.created_by, job.params["rule_params"]) if rule
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} answers to the import rule {name!r}")
+    return found[0]

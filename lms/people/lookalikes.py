@@ -1,21 +1,21 @@
 """Names that imitate a staff member's with another alphabet's look-alike letters ("Ritwik Sеn"
 with a Cyrillic е, beside the admin Ritwik Sen) are let in, but flagged for a second look: the
 flag goes into the person's history when the name is given, and the person's page, the
-certificates to issue and the signatures in use say whose name it imitates (lms/names.py)."""
+certificates to issue and the signatures in use say whose name it imitates (lms/core/names.py)."""
 
 from flask import g
 from sqlalchemy import select
 
 from lms.auth.audit import audit
-from lms.auth.models import Role, User
+from lms.auth.models import User
+from lms.core.names import imitated, mixes_alphabets, skeleton
 from lms.extensions import db
-from lms.names import imitated, mixes_alphabets, skeleton
 
 
 def staff_names() -> dict[str, str]:
     """The names of active staff (everyone but sahayaks) by their skeletons, once a request."""
     if "staff_skeletons" not in g:
-        query = select(User.name).where(User.role != Role.SAHAYAK.value, User.active)
+        query = select(User.name).where(~User.is_learner, User.active)
         g.staff_skeletons = {skeleton(name): name for name in db.session.execute(query).scalars()}
     return g.staff_skeletons
 

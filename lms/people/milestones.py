@@ -5,7 +5,7 @@ services that record those events set them; nothing else writes them."""
 from sqlalchemy import update
 
 from lms.auth.models import User
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 # "fetch": the updated row is found in the session by its key, where the default ("evaluate")

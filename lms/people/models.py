@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 

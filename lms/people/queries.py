@@ -8,9 +8,9 @@ from sqlalchemy import or_
 
 from lms.auth.models import User
 from lms.auth.permissions import users_in_scope
+from lms.core.paging import escape_like
+from lms.core.phones import PhoneError, normalise_phone
 from lms.extensions import db
-from lms.paging import escape_like
-from lms.phones import PhoneError, normalise_phone
 
 
 def people_page(actor: User, search: str, page: int) -> Pagination:

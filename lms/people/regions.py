@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from lms import hooks
 from lms.auth.models import Region, User
 from lms.auth.permissions import regions_in_scope
+from lms.core.paging import escape_like
+from lms.core.transactions import service
 from lms.extensions import db
-from lms.paging import escape_like
+from lms.people import asks
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
@@ -39,6 +40,7 @@ class RegionImportResult:
     updated: int
 
 
+@service
 def import_regions(
     data: bytes, filename: str, progress: Callable[[int], None] | None = None
 ) -> RegionImportResult:
@@ -48,7 +50,6 @@ def import_regions(
     existing = {r.code: r for r in db.session.execute(db.select(Region)).scalars()}
     _check_parents(checked, existing, filename)
     result = _apply(checked, existing, progress or (lambda n: None))
-    db.session.commit()
     return result
 
 
@@ -126,7 +127,7 @@ def _apply(
         by_code[row.code].parent = by_code[row.parent] if row.parent else None
     db.session.flush()  # ids are needed for paths
     refresh_paths(list(by_code.values()))
-    hooks.answers("regions_moved")  # e.g. figures summed per region, which may have moved
+    asks.regions_moved.answers()  # e.g. figures summed per region, which may have moved
     return RegionImportResult(created, updated)
 
 

@@ -7,18 +7,19 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from lms.auth.models import Region, Role, User
-from lms.auth.permissions import in_area, may_manage_role
+from lms.auth.models import Region, Role, User, is_role
+from lms.auth.permissions import in_area, may_manage_role, needs_home_region
 from lms.auth.services import check_new_password, give_one_time_password, hash_password
+from lms.core.i18n import language_list, languages
+from lms.core.names import name_problem
+from lms.core.phones import PhoneError, normalise_phone
+from lms.core.plaintext import CONTROL_CHARACTERS, has_control_characters
+from lms.core.transactions import service
 from lms.extensions import db
-from lms.i18n import language_list, languages
-from lms.names import name_problem
 from lms.people.csvfiles import CsvRow, ImportFailed, problem, read_csv
 from lms.people.labels import role_name
 from lms.people.lookalikes import flag_if_imitating
 from lms.people.regions import find_region
-from lms.phones import PhoneError, normalise_phone
-from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 USER_COLUMNS = ("name", "phone", "region")
 OPTIONAL_USER_COLUMNS = ("role", "lang")
@@ -65,7 +66,7 @@ def check_person(name: str, raw_phone: str, role: str, lang: str, region_code: s
         phone = normalise_phone(raw_phone)
     except PhoneError as error:
         raise PersonError(str(error)) from None
-    if role not in set(Role):
+    if not is_role(role):
         raise PersonError(_l("Unknown role %(role)r.", role=role))
     _check_language(lang)
     region = _region_for(region_code, role)
@@ -83,7 +84,7 @@ def _check_language(lang: str) -> None:
 def _region_for(code: str | None, role: str) -> Region | None:
     """Look up the home region; only admins may have none."""
     if not code:
-        if role == Role.ADMIN:
+        if not needs_home_region(role):
             return None
         raise PersonError(_l("A region code is required."))
     region = find_region(code)
@@ -109,10 +110,10 @@ def phone_taken(phone: str) -> bool:
     return db.session.execute(db.select(User.id).filter_by(phone=phone)).first() is not None
 
 
+@service
 def create_user(person: NewPerson, password: str, creator: User | None = None) -> User:
     """Create one user with a chosen password (command line, demo data)."""
     user = add_user(person, password, creator)
-    db.session.commit()
     return user
 
 
@@ -244,8 +245,8 @@ def _issue(person: NewPerson, actor: User | None) -> Issued:
     return Issued(user, give_one_time_password(user))
 
 
+@service
 def set_language(user: User, lang: str) -> None:
     """Store a user's preferred language."""
     _check_language(lang)
     user.lang = lang
-    db.session.commit()

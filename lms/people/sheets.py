@@ -14,19 +14,20 @@ from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader, PdfWriter
 
 from lms.auth.models import User
-from lms.clock import utcnow
-from lms.errors import NotFound
+from lms.core.clock import utcnow
+from lms.core.errors import NotFound
+from lms.core.files import private_folder, write_atomic
+from lms.core.links import public_url
+from lms.core.pdf import render_pdf
+from lms.core.phones import format_phone
+from lms.core.qr import qr_png_data_uri
+from lms.core.spreadsheets import csv_bytes, text_cell
+from lms.core.transactions import service
 from lms.extensions import db
-from lms.files import private_folder, write_atomic
-from lms.links import public_url
-from lms.pdf import render_pdf
 from lms.people.csvfiles import ImportFailed
 from lms.people.lookalikes import flag_if_imitating
 from lms.people.models import PasswordSheet
 from lms.people.services import Issued, NewPerson, add_issued, import_users
-from lms.phones import format_phone
-from lms.qr import qr_png_data_uri
-from lms.spreadsheets import csv_bytes, text_cell
 
 PRIVATE = 0o600  # the sheets hold passwords: readable by the server's user only
 NOT_SAVED = _l(
@@ -133,19 +134,10 @@ def import_with_sheet(
         directory = directory or sheets_dir()
         private_folder(directory)
         paths = [directory / f"{token}.csv", directory / f"{token}.pdf"]
-        issued = import_users(data, filename, actor, progress, allowed)
-        write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
-        write_atomic(paths[1], sheet_pdf(issued, sheet_progress), mode=PRIVATE)
-        add_issued(issued)
-        for item in issued:
-            flag_if_imitating(actor, item.user)
-        if then is not None:
-            then(issued)
-        if actor is not None:
-            db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
-        db.session.commit()
-    except BaseException as error:
-        db.session.rollback()
+        issued = _import_and_write(
+            data, filename, actor, paths, progress, allowed, then, token, sheet_progress
+        )
+    except BaseException as error:  # rolled back: no person is left without their sheet
         for path in paths:
             _remove(path)
         if isinstance(error, OSError):  # a full disk or an unwritable instance/ folder
@@ -153,6 +145,33 @@ def import_with_sheet(
             raise ImportFailed([str(NOT_SAVED)]) from error
         raise
     return issued, token
+
+
+@service
+def _import_and_write(
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    paths: list[Path],
+    progress: Callable[[int], None] | None,
+    allowed: Callable[[NewPerson], None] | None,
+    then: Callable[[list[Issued]], None] | None,
+    token: str,
+    sheet_progress: Callable[[int], None] | None,
+) -> list[Issued]:
+    """The import of `import_with_sheet`, one unit of work: the people, then the sheet's two
+    files, then the people written and committed."""
+    issued = import_users(data, filename, actor, progress, allowed)
+    write_atomic(paths[0], sheet_csv(issued), mode=PRIVATE)
+    write_atomic(paths[1], sheet_pdf(issued, sheet_progress), mode=PRIVATE)
+    add_issued(issued)
+    for item in issued:
+        flag_if_imitating(actor, item.user)
+    if then is not None:
+        then(issued)
+    if actor is not None:
+        db.session.add(PasswordSheet(token=token, created_by_id=actor.id, user_count=len(issued)))
+    return issued
 
 
 def _remove(path: Path) -> None:
@@ -179,6 +198,7 @@ def sheet_file(actor: User, token: str, suffix: str) -> Path:
     return path
 
 
+@service
 def remove_old_sheets() -> int:
     """Delete sheets older than SHEETS_KEEP_DAYS, files and records (housekeeping); how many."""
     cutoff = utcnow() - timedelta(days=current_app.config["SHEETS_KEEP_DAYS"])
@@ -189,14 +209,13 @@ def remove_old_sheets() -> int:
         for suffix in ("pdf", "csv"):
             _remove(sheets_dir() / f"{sheet.token}.{suffix}")
         db.session.delete(sheet)
-    db.session.commit()
     return len(old)
 
 
+@service
 def delete_sheet(actor: User, token: str) -> None:
     """Remove a sheet's files and record once it has been handed out."""
     sheet = _own_sheet(actor, token)
     for suffix in ("pdf", "csv"):
         (sheets_dir() / f"{token}.{suffix}").unlink(missing_ok=True)
     db.session.delete(sheet)
-    db.session.commit()

@@ -6,13 +6,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from lms import hooks
-from lms.auth.permissions import MANAGEABLE_ROLES, may, may_manage, requires, user_in_scope
+from lms.auth.permissions import MANAGEABLE_ROLES, may, requires, user_in_scope
 from lms.auth.services import reset_password
-from lms.forms import EmptyForm
-from lms.ids import page_number
+from lms.core.forms import EmptyForm
+from lms.core.ids import page_number
 from lms.jobs import services as jobs
-from lms.people import editing, queries, sheets
+from lms.people import asks, editing, queries, sheets
 from lms.people import jobs as import_jobs
 from lms.people.budget import imports_budget
 from lms.people.csvfiles import ImportFailed, count_rows
@@ -40,10 +39,10 @@ def detail(user_id: int):
 
     Hook "person_sections"(actor, person): a (template, context) pair to show, or None."""
     person = user_in_scope(current_user, user_id)
-    sections = [section for section in hooks.answers("person_sections", current_user, person) if section]
-    can_edit = may(current_user, "edit_people") and may_manage(current_user, person)
+    sections = [section for section in asks.person_sections.answers(current_user, person) if section]
+    can_edit = may(current_user, "edit_people") and may(current_user, "manage_person", person)
     return render_template(
-        "people/detail.html", person=person, can_reset=may_manage(current_user, person), sections=sections,
+        "people/detail.html", person=person, can_reset=may(current_user, "manage_person", person), sections=sections,
         can_edit=can_edit, deactivate_form=DeactivateForm(), changes=editing.changes_of(current_user, person.id),
     )  # fmt: skip
 

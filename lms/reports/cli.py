@@ -5,7 +5,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from lms.extensions import db
 from lms.reports import tallies
 
 reports_cli = AppGroup("reports", help="Reports.")
@@ -16,6 +15,5 @@ def retally_command() -> None:
     """Count every quiz attempt again into the per-question tallies (after attempts were
     loaded or changed outside the site); all or nothing."""
     with click.progressbar(length=tallies.attempts_to_count(), label="Attempts", file=sys.stderr) as bar:
-        rows = tallies.rebuild(bar.update)
-    db.session.commit()
+        rows = tallies.recount(bar.update)
     click.echo(f"Counted the attempts again: {rows:,} batch tally rows.")

@@ -1,20 +1,20 @@
-"""CSV exports that stream: rows are read in chunks and written as they come (lms.spreadsheets)."""
+"""CSV exports that stream: rows are read in chunks and written as they come (lms.core.spreadsheets)."""
 
 from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Region, Role, User
+from lms.auth.models import Region, User
 from lms.auth.permissions import region_ids_under, subtree_condition
 from lms.batches.models import Batch, Membership
 from lms.certificates.models import Certificate
-from lms.clock import local_date, local_moment
+from lms.core.clock import local_date, local_moment
+from lms.core.phones import format_phone
+from lms.core.spreadsheets import text_cell
 from lms.courses.models import Course, CourseVersion
 from lms.extensions import db
 from lms.learning.models import Completion, LessonRead, QuizProgress
 from lms.people.regions import path_ids
-from lms.phones import format_phone
-from lms.spreadsheets import text_cell
 
 CHUNK = 1000  # rows fetched from the database at a time
 
@@ -69,7 +69,7 @@ def people_rows(region: Region) -> Iterator[list]:
         *(func.coalesce(sub.c.n, 0) for sub in counts.values()),
         last.c.at,
         User.active,
-    ).where(User.role == Role.SAHAYAK.value, _in_region(region))
+    ).where(User.is_learner, _in_region(region))
     for sub in counts.values():
         query = query.outerjoin(sub, sub.c.user_id == User.id)
     query = query.outerjoin(last, last.c.user_id == User.id).order_by(User.id)

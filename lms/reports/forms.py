@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
-from lms.forms import Form, WholeNumberField
+from lms.core.forms import Form, WholeNumberField
 
 MAX_TARGET = 10_000_000  # sahayaks: far beyond any region's, well within an INTEGER column
 

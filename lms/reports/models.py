@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 

@@ -7,9 +7,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, cast, func, select
 
-from lms.auth.models import Region, Role, User
+from lms.auth.models import Region, User
 from lms.auth.permissions import may, region_ids_under
-from lms.clock import local_today, utc_offset_minutes
+from lms.core.clock import local_today, utc_offset_minutes
+from lms.core.transactions import service
 from lms.extensions import db
 from lms.reports.models import RegionTarget
 
@@ -48,6 +49,7 @@ def target_for(region: Region) -> RegionTarget | None:
     return db.session.execute(select(RegionTarget).filter_by(region_id=region.id)).scalar()
 
 
+@service
 def set_target(actor: User, region: Region, target: int, due_on: date) -> RegionTarget:
     """Admins anywhere, cell heads in their own subtree."""
     if not may(actor, "set_targets", region):
@@ -59,7 +61,6 @@ def set_target(actor: User, region: Region, target: int, due_on: date) -> Region
     row = target_for(region) or RegionTarget(region_id=region.id, set_by_id=actor.id)
     row.target, row.due_on, row.set_by_id = target, due_on, actor.id
     db.session.add(row)
-    db.session.commit()
     return row
 
 
@@ -76,7 +77,7 @@ def _cumulative(column, region: Region) -> list[tuple[date, int]]:
     day = _day(column).label("day")
     query = (
         select(day, func.count())
-        .where(User.role == Role.SAHAYAK.value, User.region_id.in_(subtree), column.is_not(None))
+        .where(User.is_learner, User.region_id.in_(subtree), column.is_not(None))
         .group_by(day)
         .order_by(day)
     )

@@ -11,10 +11,10 @@ from sqlalchemy import Select, func, select
 from lms.auth.models import User
 from lms.batches.models import Batch
 from lms.batches.services import batch_areas, batches_in_scope
+from lms.core.paging import Page, page_of
 from lms.courses.kinds import KINDS
 from lms.courses.models import Course, CourseVersion, Lesson, Quiz
 from lms.extensions import db
-from lms.paging import Page, page_of
 from lms.reports.models import ATTEMPTS, AnswerTally, RegionAnswerTally
 
 PER_PAGE = 10  # quizzes per page

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from lms.auth.models import Region, Role, User
+from lms.auth.models import Region, User
 from lms.auth.permissions import everywhere, may, region_ids_under, subtree_condition
-from lms.errors import NotFound
+from lms.core.errors import NotFound
+from lms.core.paging import Page, page_of
 from lms.extensions import db
-from lms.paging import Page, page_of
 
 SORTS = ("name", "registered", "learning", "completed", "certified")
 
@@ -80,7 +80,7 @@ def dashboard(region: Region, sort: str = "name") -> Dashboard:
     counts = (func.count(User.started_at), func.count(User.completed_at), func.count(User.certified_at))
     query = (
         select(User.region_id, func.count(), *counts)
-        .where(User.role == Role.SAHAYAK.value, User.region_id.in_(subtree))
+        .where(User.is_learner, User.region_id.in_(subtree))
         .group_by(User.region_id)
     )
     keys = child_of(region)
@@ -108,9 +108,5 @@ def sort_rows(rows: list[Figures], sort: str) -> list[Figures]:
 def people_here(region: Region, page: int) -> Page:
     """The sahayaks whose home region is exactly this one, by name, a page at a time, with
     their milestones (the booth view lists its people)."""
-    query = (
-        select(User)
-        .where(User.region_id == region.id, User.role == Role.SAHAYAK.value)
-        .order_by(User.name, User.id)
-    )
+    query = select(User).where(User.region_id == region.id, User.is_learner).order_by(User.name, User.id)
     return page_of(query, page, current_app.config["USERS_PER_PAGE"], scalars=True)

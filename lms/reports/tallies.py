@@ -10,9 +10,10 @@ from sqlalchemy import Select, delete, func, select
 
 from lms.auth.models import Region
 from lms.batches.models import Batch, Membership
+from lms.core.database import insert_adding
+from lms.core.transactions import service
 from lms.courses.kinds import KINDS
 from lms.courses.models import Quiz
-from lms.database import insert_adding
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.reports.models import ATTEMPTS, AnswerTally, RegionAnswerTally
@@ -70,6 +71,12 @@ def count_member(batch: Batch, user_id: int) -> None:
         if results:
             tallies.setdefault((quiz_id, batch.id), Counter()).update(answer_keys(spec, answers, results))
     add(tallies)
+
+
+@service
+def recount(progress: Callable[[int], None] = lambda done: None) -> int:
+    """`rebuild`, as one unit of work: all or nothing (`flask reports retally`)."""
+    return rebuild(progress)
 
 
 def rebuild(progress: Callable[[int], None] = lambda done: None) -> int:

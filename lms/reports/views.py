@@ -15,14 +15,14 @@ from flask_login import current_user
 
 from lms.auth.permissions import may, requires
 from lms.batches import services as batches
-from lms.ids import id_number, page_number
+from lms.core.ids import id_number, page_number
+from lms.core.spreadsheets import stream_csv
 from lms.people.regions import region_trail
 from lms.reports import cascade as cascades
 from lms.reports import exports, progress, services
 from lms.reports import quizzes as quiz_figures
 from lms.reports.charts import bar_chart
 from lms.reports.forms import TargetForm
-from lms.spreadsheets import stream_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 EXPORTS = {

@@ -4,7 +4,7 @@ although printed for people to type; password sheets were kept until someone del
 from datetime import timedelta
 
 from lms.auth.services import give_one_time_password
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.jobs import services as jobs
 from lms.people.models import PasswordSheet

@@ -3,7 +3,7 @@
 import pytest
 
 from lms.auth.permissions import user_in_scope, users_in_scope
-from lms.errors import NotFound
+from lms.core.errors import NotFound
 from lms.extensions import db
 
 

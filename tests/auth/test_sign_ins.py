@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from lms.auth import sessions
 from lms.auth.models import SignIn
-from lms.clock import as_utc, utcnow
+from lms.core.clock import as_utc, utcnow
 from lms.extensions import db
 from tests.conftest import PASSWORD
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lms.auth import throttle
-from lms.throttle import storage
+from lms.core.throttle import storage
 from tests.conftest import PASSWORD
 
 OWNER, ATTACKER = "10.0.0.7", "10.66.0.1"

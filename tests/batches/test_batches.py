@@ -11,7 +11,7 @@ from markupsafe import escape
 from lms.auth.models import User
 from lms.batches import services
 from lms.batches.models import Batch, LeaderGrant, Membership
-from lms.errors import NotFound
+from lms.core.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Completion
 from tests.pdfs import embedded_fonts
@@ -207,7 +207,7 @@ def test_poster_has_the_code_a_qr_code_and_shaped_fonts(client, auth, world, bat
         assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
         fonts = embedded_fonts(response.data)
     assert fonts and all(name.startswith("LMS-") for name in fonts)
-    from lms.qr import qr_data_uri
+    from lms.core.qr import qr_data_uri
 
     assert qr_data_uri("http://x/join/ABC").startswith("data:image/svg+xml")
 

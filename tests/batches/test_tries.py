@@ -7,8 +7,9 @@ import pytest
 
 from lms.auth.audit import AuditEvent
 from lms.auth.models import Role
+from lms.auth.permissions import may
 from lms.batches import attempts, services
-from lms.errors import NotFound
+from lms.core.errors import NotFound
 from lms.extensions import db
 from lms.learning.models import Attempt, QuizProgress
 from tests.learning.quizzing import form_of, quiz
@@ -115,7 +116,7 @@ def test_a_reset_gives_back_the_full_number(client, auth, world, batch):
 def test_who_may_give_tries(client, auth, world, batch, make_user, giver, allowed):
     world.trainer_other = make_user(Role.TRAINER, region=world.kolkata, name="Other trainer")
     actor = getattr(world, giver)
-    assert attempts.may_give_tries(actor, world.sahayak_kol, batch.course_id) is allowed
+    assert may(actor, "give_tries", (world.sahayak_kol, batch.course_id)) is allowed
     url = f"/people/{world.sahayak_kol.id}/tries/{batch.course_id}"
     auth.login(actor)
     assert client.get(url).status_code == (200 if allowed else 404)
@@ -131,8 +132,8 @@ def test_who_may_give_tries(client, auth, world, batch, make_user, giver, allowe
 
 def test_a_leader_of_another_course_may_not(world, batch, sample_course, make_user):
     other = make_user(Role.TRAINER, region=world.kolkata, name="Leads another course")
-    assert not attempts.may_give_tries(other, world.sahayak_kol, sample_course.course_id + 1)
-    assert not attempts.may_give_tries(world.trainer_kol, world.sahayak_kol, sample_course.course_id + 1)
+    assert not may(other, "give_tries", (world.sahayak_kol, sample_course.course_id + 1))
+    assert not may(world.trainer_kol, "give_tries", (world.sahayak_kol, sample_course.course_id + 1))
 
 
 def test_out_of_range_tries_are_refused(world, batch):

@@ -12,9 +12,9 @@ from lms.auth.audit import AuditEvent
 from lms.certificates import artwork, services
 from lms.certificates.models import CertificateArt
 from lms.certificates.pdf import render_certificate
-from lms.errors import NotFound
+from lms.core.errors import NotFound
+from lms.core.images import PictureRefused, clean_picture
 from lms.extensions import db
-from lms.images import PictureRefused, clean_picture
 from tests.certificates.conftest import complete
 from tests.pdfs import poppler
 from tests.pictures import picture

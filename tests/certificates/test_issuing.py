@@ -9,10 +9,10 @@ from lms.auth.audit import AuditEvent
 from lms.auth.models import User
 from lms.certificates import services
 from lms.certificates.models import Certificate
-from lms.clock import local_moment
+from lms.core.clock import local_moment
+from lms.core.errors import NotFound
 from lms.courses.parser import parse_course
 from lms.courses.services import publish
-from lms.errors import NotFound
 from lms.extensions import db
 from tests.certificates.conftest import complete
 from tests.courses.samples import COURSE_MD, course_files

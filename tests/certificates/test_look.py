@@ -12,8 +12,8 @@ from sqlalchemy.orm.attributes import flag_modified
 import lms.certificates.pdf
 from lms.certificates import artwork, services
 from lms.certificates.pdf import render_certificate, verify_url
+from lms.core.pdf import render_pdf
 from lms.extensions import db
-from lms.pdf import render_pdf
 from tests.pictures import picture
 
 COURSES = {  # a course title and a holder's name in each language's script

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from lms import files
 from lms.batches.services import create_batch, join
 from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import current_version, pdf_path
+from lms.core import files
+from lms.core.readable import format_code
 from lms.extensions import db
-from lms.readable import format_code
 from tests.certificates.conftest import complete
 from tests.pdfs import embedded_fonts, poppler
 

@@ -107,7 +107,7 @@ FRONT_MATTER_CASES = [
     (
         "01-passwords.md",
         LESSON_ONE.replace("duration_min: 10", "duration_min: 0"),
-        "01-passwords.md:3: duration_min must be a whole number, 1 or more",
+        "01-passwords.md:3: duration_min must be a whole number from 1 to 1000",
     ),
     (
         "01-passwords.md",
@@ -143,7 +143,7 @@ QUIZ_CASES = [
         "? Q\n- [x] a\n- [ ] b",
         "6: pass_mark must be a whole number from 0 to 100",
     ),
-    ("quiz id=q1 attempts=0", "? Q\n- [x] a\n- [ ] b", "6: attempts must be a whole number, 1 or more"),
+    ("quiz id=q1 attempts=0", "? Q\n- [x] a\n- [ ] b", "6: attempts must be a whole number from 1 to 100"),
     ("quiz id=q1 shuffle=yes", "? Q\n- [x] a\n- [ ] b", "6: shuffle must be true or false"),
     ("quiz id=q1", "", "6: a quiz needs at least one question"),
     ("quiz id=q1", "---\nOnly an explanation", "6: a quiz needs at least one question"),

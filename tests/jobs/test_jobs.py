@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.jobs import runner, services
 from lms.jobs.models import Job

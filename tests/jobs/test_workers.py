@@ -12,7 +12,7 @@ import pytest
 from lms.certificates import jobs as certificate_jobs
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.jobs import services
 from lms.jobs.models import Job

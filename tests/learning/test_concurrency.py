@@ -32,8 +32,7 @@ def test_200_simultaneous_submissions_record_200_attempts(app, sample_course, ma
         with client.session_transaction() as state:
             state["_user_id"] = str(user.id)
             state["_fresh"] = True
-            state[sessions.SESSION_KEY] = sessions.begin(user.id, "test")
-        db.session.commit()
+            state[sessions.SESSION_KEY] = sessions.open_sign_in(user.id, "test")
         clients.append((client, quizforms.make_token(user.id, target.id, number, f"n{number}")))
     barrier, statuses, errors = threading.Barrier(WORKSHOP), [], []
 
@@ -69,8 +68,7 @@ def test_forms_sent_at_once_never_record_more_attempts_than_the_limit(app, sampl
     with client.session_transaction() as state:
         state["_user_id"] = str(user.id)
         state["_fresh"] = True
-        state[sessions.SESSION_KEY] = sessions.begin(user.id, "test")
-    db.session.commit()
+        state[sessions.SESSION_KEY] = sessions.open_sign_in(user.id, "test")
     tokens = [quizforms.make_token(user.id, target.id, n, f"race{n}") for n in range(RACERS)]
     barrier, locations, errors = threading.Barrier(RACERS), [], []
 

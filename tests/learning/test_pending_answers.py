@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from lms.clock import utcnow
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.jobs import services as jobs
 from lms.learning import quizforms

@@ -10,7 +10,7 @@ from lms.auth.audit import AuditEvent
 from lms.auth.models import User
 from lms.certificates import services as certificates
 from lms.certificates.models import Certificate
-from lms.errors import NotFound
+from lms.core.errors import NotFound
 from lms.extensions import db
 from lms.people import editing
 from lms.people.services import PersonError

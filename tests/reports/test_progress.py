@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from lms.clock import local_today
+from lms.core.clock import local_today
 from lms.extensions import db
 from lms.reports import progress
 from lms.reports.models import RegionTarget
@@ -52,7 +52,7 @@ def test_who_may_set_targets(client, auth, world):
     bad = client.post(
         "/reports/target?region=WB-KOL", data={"target": "0", "due_on": "2027-03-31"}, follow_redirects=True
     )
-    assert "Number must be at least 1." in bad.get_data(as_text=True)
+    assert "Enter a whole number from 1 to 10,000,000." in bad.get_data(as_text=True)
     auth.logout()
     auth.login(world.trainer_kol)
     assert (

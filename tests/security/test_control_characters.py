@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from lms.auth.models import User
 from lms.batches.services import create_batch
+from lms.core.plaintext import has_control_characters
 from lms.extensions import db
 from lms.people.regions import import_regions
-from lms.plaintext import has_control_characters
 
 HOSTILE_NAMES = {
     "NUL": "A\x00B",
@@ -49,7 +49,7 @@ def test_the_join_form_refuses_them(case, client, world, sample_course):
         "confirm": "long-enough-1",
     }
     response = client.post(f"/join/{batch.join_code}/register", data=form)
-    if case == "NUL":  # never typed by a person: refused before any view (lms/security.py)
+    if case == "NUL":  # never typed by a person: refused before any view (lms/core/security.py)
         assert response.status_code == 400
     else:
         assert MESSAGE in response.get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_editing_a_person_and_naming_a_batch_refuse_them(client, auth, world, sa
     assert MESSAGE in made.get_data(as_text=True)
 
 
-def test_a_regions_file_refuses_them():
+def test_a_regions_file_refuses_them(app):
     with pytest.raises(Exception) as refused:
         import_regions("code,name,kind,parent\nWB,West\u202eBengal,state,\n".encode(), "regions.csv")
     assert "regions.csv:2:" in str(refused.value.problems[0]) and MESSAGE in str(refused.value.problems[0])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from lms import create_app
-from lms.auth.sessions import begin
+from lms.auth.sessions import open_sign_in
 from lms.courses import drafts
 from lms.courses.models import Course
 from lms.extensions import db
@@ -39,8 +39,7 @@ def csv_file(text: str) -> Callable[[dict], dict]:
 
 def other_sign_in(world) -> None:
     """The sahayak is signed in on another browser too."""
-    begin(world.sahayak_kol.id, "x")
-    db.session.commit()
+    open_sign_in(world.sahayak_kol.id, "x")
 
 
 @dataclass

@@ -10,10 +10,10 @@ from datetime import date
 from lms.auth.models import User
 from lms.batches import services as batches
 from lms.certificates import services as certificates
+from lms.core.spreadsheets import text_cell
 from lms.courses.parser import parse_course
 from lms.courses.services import publish
 from lms.extensions import db
-from lms.spreadsheets import text_cell
 from tests.certificates.conftest import complete
 from tests.courses.samples import COURSE_MD, course_files
 from tests.security.hostile import csv_bytes, people_csv

@@ -12,9 +12,9 @@ from flask import current_app
 
 from lms.certificates.pdf import ensure_pdf
 from lms.certificates.services import issue
+from lms.core.schema import stamp_head
 from lms.extensions import db
 from lms.people.sheets import import_with_sheet
-from lms.schema import stamp_head
 from tests.certificates.conftest import complete
 from tests.conftest import ON_POSTGRES
 

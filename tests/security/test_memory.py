@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lms.bodies import BoundedRequest
-from lms.kept import MISSING, keep, kept, lookup, size_of, store_of
+from lms.core.bodies import BoundedRequest
+from lms.core.kept import MISSING, keep, kept, lookup, size_of, store_of
 from lms.learning import quizforms
 from tests.learning.quizzing import form_of, quiz, right_answers
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from lms.auth.audit import AuditEvent
 from lms.auth.models import Role, User
 from lms.batches.services import create_batch
+from lms.core.names import imitated, name_problem, skeleton
 from lms.extensions import db
 from lms.learning.models import Attempt, QuizProgress
-from lms.names import imitated, name_problem, skeleton
 from tests.certificates.conftest import complete
 from tests.learning.quizzing import form_of, quiz, right_answers
 from tests.pictures import picture

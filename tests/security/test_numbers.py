@@ -6,10 +6,10 @@ when a .zip upload is published is listed as a problem, not a 500."""
 
 import pytest
 
+from lms.core.ids import MAX_ID, as_id, id_number, page_number, whole_number
 from lms.courses.models import CourseVersion
 from lms.courses.parser import parse_course
 from lms.extensions import db
-from lms.ids import MAX_ID, as_id, id_number, page_number, whole_number
 from lms.reports.models import RegionTarget
 from tests.certificates.conftest import complete
 from tests.courses.samples import LESSON_ONE, LESSON_TWO, course_files

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from lms.batches.services import create_batch
-from lms.links import public_url
+from lms.core.links import public_url
 from tests.certificates.test_look import qr_text, raster
 from tests.conftest import PASSWORD
 from tests.pdfs import poppler
@@ -49,4 +49,4 @@ def test_no_template_or_module_builds_an_absolute_address_but_the_helper():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if ABSOLUTE.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert not found, "build printed addresses with lms.links.public_url:\n" + "\n".join(found)
+    assert not found, "build printed addresses with lms.core.links.public_url:\n" + "\n".join(found)

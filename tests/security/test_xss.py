@@ -211,7 +211,7 @@ BAD_HTML = [
 
 
 def test_the_checks_find_what_they_look_for(app):
-    from lms.pdf import render_pdf
+    from lms.core.pdf import render_pdf
 
     assert [snippet for snippet in BAD_HTML if not inspect_html(snippet).found] == []
     fine = '<link rel="icon" href="data:,"><a href="/x?a=1">x</a><img src="data:image/png;base64,AA=="><svg><text>t</text></svg>'

@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations, to_user_timezone
 from flask_login import current_user
 
-from lms.clock import as_utc
+from lms.core.clock import as_utc
 from lms.extensions import babel
 
 # Each language named in its own script, so anyone can find theirs. Display data only: the
@@ -68,7 +68,7 @@ def current_language() -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the language to templates."""
-    translations = str(Path(__file__).parent / "translations")
+    translations = str(Path(__file__).parent.parent / "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
     app.jinja_env.install_gettext_callables(  # in place of Flask-Babel's, through catalogue()
         gettext=lambda text: catalogue().ugettext(text),

@@ -17,12 +17,13 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms.core.i18n import browser_language
+from lms.core.transactions import apart
 from lms.extensions import db
-from lms.i18n import browser_language
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 CURRENT, BEHIND, AHEAD, UNKNOWN = "ok", "behind", "ahead", "unknown"
-_KEY = "lms.schema"
+_KEY = "lms.core.schema"
 OPEN_WHILE_BEHIND = {"health.healthz", "static"}
 RETRY_AFTER_SECONDS = 60
 
@@ -86,7 +87,7 @@ def stamp_head() -> None:
     """Mark a database built from the models (`db.create_all()`: tests, benchmarks) as
     migrated to the code's heads, as `flask db stamp heads` does, without loading Alembic's
     environment (commits)."""
-    with db.engine.begin() as connection:
+    with apart() as connection:
         MigrationContext.configure(connection).stamp(_scripts(), "heads")
 
 

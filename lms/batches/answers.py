@@ -1,19 +1,17 @@
-"""What batches add to pages and questions of the packages below them (lms/hooks.py)."""
+"""What batches answer to the questions of the packages below them (named in lms/batches/feature.py)."""
 
-from flask import Flask
 from sqlalchemy import Select, select
 
-from lms import hooks
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.auth.permissions import may
 from lms.batches import attempts, services
 from lms.batches.models import Batch, Membership
-from lms.people.jobs import register_rule
+from lms.people.asks import ImportRule
 
 
 def leadership_section(actor: User, person: User) -> tuple[str, dict] | None:
     """On a sahayak's page, for whoever may grant leadership there: the courses they completed."""
-    if person.role != Role.SAHAYAK or not may(actor, "grant_leadership", person.region):
+    if not person.is_learner or not may(actor, "grant_leadership", person.region):
         return None
     completed = services.completed_courses(person)
     return ("batches/_leadership.html", {"completed": completed}) if completed else None
@@ -42,17 +40,10 @@ def joined_courses(user_id: int) -> Select[tuple[int]]:
     )
 
 
-def member_import_rule(actor: User, params: dict):
-    """A background import into a batch: its area's sahayaks only, each made a member."""
+def member_import_rule(name: str, actor: User, params: dict) -> ImportRule | None:
+    """A background import into a batch ("batch_members"): its area's sahayaks only, each
+    made a member."""
+    if name != "batch_members":
+        return None
     batch = services.get_batch(actor, params["batch_id"])
     return services.batch_import_rule(actor, batch), services.add_members(batch, actor)
-
-
-def init_app(app: Flask) -> None:
-    """Answer the hooks of people (person_sections) and learning (enrolled_courses), and say
-    how a background import into a batch works."""
-    hooks.register(app, "person_sections", leadership_section)
-    hooks.register(app, "person_sections", tries_section)
-    hooks.register(app, "person_sections", batches_section)
-    hooks.register(app, "enrolled_courses", joined_courses)
-    register_rule(app, "batch_members", member_import_rule)

@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from wtforms import IntegerField, PasswordField, StringField, TextAreaField
 
-from lms.ids import MAX_ID, whole_number
-from lms.kept import kept
-from lms.plaintext import CONTROL_CHARACTERS, has_control_characters
+from lms.core.ids import MAX_ID, whole_number
+from lms.core.kept import kept
+from lms.core.plaintext import CONTROL_CHARACTERS, has_control_characters
 
 
 class _BabelTranslations:
@@ -43,7 +43,7 @@ def csrf_token() -> str:
 
 class Form(FlaskForm):
     """Every form of the site derives from this one: no typed text may hold control
-    characters (lms/plaintext.py)."""
+    characters (lms/core/plaintext.py)."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
@@ -66,7 +66,7 @@ class EmptyForm(Form):
 
 
 class WholeNumberField(IntegerField):
-    """A whole number as lms/ids.py reads them, from `low` to `high` (an id by default)."""
+    """A whole number as lms/core/ids.py reads them, from `low` to `high` (an id by default)."""
 
     def __init__(self, label=None, validators=None, low: int = 1, high: int = MAX_ID, **kwargs) -> None:
         super().__init__(label, validators, **kwargs)

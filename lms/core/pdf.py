@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-FONTS_DIR = Path(__file__).parent / "static" / "fonts"
+FONTS_DIR = Path(__file__).parent.parent / "static" / "fonts"
 
 
 # WeasyPrint is imported inside functions: it is slow to import and only PDF pages need it.

@@ -1,15 +1,14 @@
 """Database engine set-up (SQLite pragmas), the health probe, and SQL both dialects share."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 
+from lms.core.files import private_sqlite_file
+from lms.core.transactions import abandon
 from lms.extensions import db
-from lms.files import private_sqlite_file
 
 
 def init_app(app: Flask) -> None:
@@ -67,7 +66,7 @@ def database_ok() -> bool:
             cursor.close()
         return True
     except Exception:  # any driver error means unhealthy  # noqa: BLE001
-        db.session.rollback()
+        abandon()
         return False
 
 
@@ -96,16 +95,3 @@ def insert_adding(model, key: list[str], rows: list[dict], column: str) -> None:
     statement = dialect_insert(table)  # Core, with the rows as parameters: compiled once, cached
     total = table.c[column] + statement.excluded[column]
     db.session.execute(statement.on_conflict_do_update(index_elements=key, set_={column: total}), rows)
-
-
-@contextmanager
-def many_commits() -> Iterator[None]:
-    """Commit item by item without expiring every loaded object at each commit (which makes a
-    loop of n commits over n loaded objects quadratic); everything is expired once at the end."""
-    session = db.session()
-    before, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = before
-        session.expire_all()

@@ -3,7 +3,7 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
-from lms.extensions import db
+from lms.core.transactions import abandon
 
 
 class NotFound(Exception):
@@ -50,5 +50,5 @@ def render_csrf_error(error):
 
 def render_server_error(error):
     """Roll back whatever half-done work failed, then apologise."""
-    db.session.rollback()
+    abandon()
     return render_template("errors/error.html", code=500), 500

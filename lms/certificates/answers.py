@@ -1,8 +1,5 @@
-"""What certificates add to pages of the packages below them (lms/hooks.py)."""
+"""What certificates add to pages of the packages below them (named in lms/certificates/feature.py)."""
 
-from flask import Flask
-
-from lms import hooks
 from lms.auth.models import User
 from lms.auth.permissions import may
 from lms.certificates import services
@@ -16,8 +13,3 @@ def certificates_section(actor: User, person: User) -> tuple[str, dict] | None:
     held = services.certificates_of(person)
     stale = {cert.id for cert in held if cert.revoked_at is None and services.name_changed(cert)}
     return ("certificates/_person.html", {"certificates": held, "stale": stale}) if held else None
-
-
-def init_app(app: Flask) -> None:
-    """Answer people's person_sections hook."""
-    hooks.register(app, "person_sections", certificates_section)

@@ -9,18 +9,18 @@ from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
-from flask import Flask, current_app
+from flask import current_app
 from limits.storage import Storage
 from sqlalchemy import Engine, case, create_engine, delete, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from lms import hooks
-from lms.database import dialect_insert
+from lms.core.database import dialect_insert
+from lms.core.files import private_folder, private_sqlite_file
+from lms.core.throttle.models import ThrottleCount
+from lms.core.transactions import apart
 from lms.extensions import db
-from lms.files import private_folder, private_sqlite_file
-from lms.throttle.models import ThrottleCount
 
 FILE_NAME = "throttle.sqlite3"
 _table = ThrottleCount.__table__
@@ -49,7 +49,7 @@ class DatabaseStorage(Storage):
                 "expires_at": case((ended, now + expiry), else_=_table.c.expires_at),
             },
         ).returning(_table.c.count)
-        with engine.begin() as connection:
+        with apart(engine) as connection:
             return connection.execute(statement).scalar_one()
 
     def get(self, key: str) -> int:
@@ -76,12 +76,12 @@ class DatabaseStorage(Storage):
 
     def reset(self) -> int | None:
         """Forget every counter."""
-        with counter_engine().begin() as connection:
+        with apart(counter_engine()) as connection:
             return connection.execute(delete(_table)).rowcount
 
     def clear(self, key: str) -> None:
         """Forget one key's counter."""
-        with counter_engine().begin() as connection:
+        with apart(counter_engine()) as connection:
             connection.execute(delete(_table).where(_table.c.key == key))
 
 
@@ -108,20 +108,16 @@ def sqlite_counter_engine(path: Path, timeout: float) -> Engine:
         # Kept by the file: counting never blocks readers. A worker switching it at this very
         # moment holds the lock; the file is in WAL mode once it is done.
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-    with engine.begin() as connection:
+    with apart(engine) as connection:
         connection.execute(CreateTable(_table, if_not_exists=True))
         for index in _table.indexes:
             connection.execute(CreateIndex(index, if_not_exists=True))
     return engine
 
 
-def init_app(app: Flask) -> None:
-    """Clear ended counters in the periodic housekeeping, when they are kept here."""
-    if app.config["RATELIMIT_STORAGE_URI"] == "database://":
-        hooks.register(app, "housekeeping", remove_expired)
-
-
 def remove_expired() -> int:
-    """Delete counters whose window ended (housekeeping); how many."""
-    with counter_engine().begin() as connection:
+    """Delete counters whose window ended (housekeeping, when they are kept here); how many."""
+    if current_app.config["RATELIMIT_STORAGE_URI"] != "database://":
+        return 0
+    with apart(counter_engine()) as connection:
         return connection.execute(delete(_table).where(_table.c.expires_at <= time.time())).rowcount

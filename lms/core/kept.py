@@ -27,7 +27,7 @@ class Store:
 
 def store_of(name: str) -> Store:
     """The app's store `name` (made empty on first use)."""
-    return current_app.extensions.setdefault(f"lms.kept.{name}", Store())
+    return current_app.extensions.setdefault(f"lms.core.kept.{name}", Store())
 
 
 def kept(name: str, key: Hashable, make: Callable[[], T], limit: int = 1, budget: int = DEFAULT_BUDGET) -> T:

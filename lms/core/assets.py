@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request, url_for
 
-from lms.kept import kept
+from lms.core.kept import kept
 
 YEAR = 365 * 24 * 3600
 

@@ -30,8 +30,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import make_url
 
+from lms.core.files import PRIVATE_FILE, atomic_path, private_folder, private_sqlite_file, write_atomic
 from lms.extensions import db
-from lms.files import PRIVATE_FILE, atomic_path, private_folder, private_sqlite_file, write_atomic
 
 MANIFEST = "manifest.json"
 INSTANCE_FILES = ["config.py", "secret_key"]  # kept, never overwritten when different
@@ -159,7 +159,7 @@ def _copy_instance(folder: Path) -> list[str]:
 
 def _manifest(folder: Path, files: list[str]) -> dict:
     """What the archive holds, to be checked before anything is restored."""
-    from lms.schema import database_revisions
+    from lms.core.schema import database_revisions
 
     manifest = {
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),

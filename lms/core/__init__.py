@@ -1,0 +1,1 @@
+"""Plumbing that knows no domain: the layer every package builds on (docs/architecture.md)."""
